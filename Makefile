@@ -1,0 +1,71 @@
+# BarqNet API. `make help` lists the targets. Every target installs what it needs first:
+# a project-local Node 24 when the machine's Node is older, then the npm packages.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+NODE_VERSION := $(shell cat .nvmrc)
+LOCAL_NODE_BIN := $(CURDIR)/.tools/node_modules/node/bin
+SYSTEM_NODE_MAJOR := $(shell node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+ifeq ($(shell [ $(SYSTEM_NODE_MAJOR) -ge 24 ] && echo yes),yes)
+NODE_DEP :=
+else
+export PATH := $(LOCAL_NODE_BIN):$(PATH)
+NODE_DEP := $(LOCAL_NODE_BIN)/node
+endif
+export npm_config_update_notifier := false
+export npm_config_fund := false
+export npm_config_audit := false
+
+DEPS := node_modules/.installed
+
+.PHONY: help install start dev test lint generate check-generated typecheck unit mock docs bench contract soak clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(LOCAL_NODE_BIN)/node:
+	npm install --prefix .tools --no-save --no-package-lock node@$(NODE_VERSION)
+
+$(DEPS): package.json package-lock.json clients/typescript/package.json $(NODE_DEP)
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: $(DEPS) ## Install Node 24 (when needed) and the npm packages
+
+start: $(DEPS) ## Run the API on http://localhost:$${PORT:-8080} (SQLite in ./data, or DATABASE_URL)
+	node server/main.ts
+
+generate: $(DEPS) ## Rebuild generated/ (bundled spec and TypeScript types) from openapi/
+	node scripts/generate.ts
+
+check-generated: $(DEPS) ## Fail when generated/ differs from what openapi/ produces
+	node scripts/generate.ts --check
+
+lint: $(DEPS) ## Lint the contract (source and both bundles): zero errors, zero warnings
+	npx redocly lint --config openapi/redocly.yaml --max-problems 50
+	npx redocly lint generated/openapi.json generated/openapi.public.json --config openapi/redocly.yaml --max-problems 50
+
+typecheck: $(DEPS) ## Type-check the server, scripts and tests
+	npx tsc -p tsconfig.json
+
+unit: $(DEPS) ## Run the vitest suites (both SQLite and PostgreSQL)
+	bash scripts/ensure-postgres
+	npx vitest run
+
+test: lint check-generated typecheck unit ## Run every check: lint, generated drift, types, tests
+	@echo "make test: all checks passed"
+
+mock: $(DEPS) ## Serve the Prism mock of the public spec on http://localhost:4010
+	@echo "make mock: not built yet"
+
+docs: $(DEPS) ## Build docs/index.html (Redoc) from the public spec
+	@echo "make docs: not built yet"
+
+bench: $(DEPS) ## Benchmarks against in-run baselines; writes docs/benchmarks.md
+	@echo "make bench: not built yet"
+
+contract: $(DEPS) ## Schemathesis against a live server (all checks, stateful)
+	@echo "make contract: not built yet"
+
+clean: ## Remove installed tools, packages, reports and local data
+	rm -rf node_modules .tools .venv reports data

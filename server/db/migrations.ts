@@ -1,0 +1,151 @@
+import type { Dialect } from './types.ts';
+
+export interface Migration {
+  id: number;
+  name: string;
+  /** statements to run, in order, inside one transaction */
+  up(dialect: Dialect): string[];
+}
+
+// Portable SQL only: TEXT / INTEGER / BIGINT, timestamps as epoch-ms BIGINT, flags as 0/1 INTEGER.
+// `TEXT PRIMARY KEY NOT NULL`: without NOT NULL, SQLite accepts NULL primary keys.
+// Never edit a migration that has shipped; append a new one.
+export const migrations: Migration[] = [
+  {
+    id: 1,
+    name: 'init',
+    up: (dialect) => [
+      `CREATE TABLE users (
+        id TEXT PRIMARY KEY NOT NULL,
+        phone_number TEXT NOT NULL UNIQUE,
+        password_hash TEXT NULL,
+        name TEXT NULL,
+        user_type TEXT NULL,
+        email TEXT NULL,
+        role TEXT NOT NULL DEFAULT 'user',
+        preferences TEXT NOT NULL DEFAULT '{}',
+        plan TEXT NOT NULL DEFAULT 'free',
+        plan_expires_at BIGINT NULL,
+        data_quota BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE otp_codes (
+        id TEXT PRIMARY KEY NOT NULL,
+        phone_number TEXT NOT NULL,
+        code_hash TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        expires_at BIGINT NOT NULL,
+        consumed_at BIGINT NULL,
+        created_at BIGINT NOT NULL,
+        ip TEXT NULL
+      )`,
+      'CREATE INDEX otp_codes_phone_created ON otp_codes (phone_number, created_at)',
+      `CREATE TABLE verification_tokens (
+        token_hash TEXT PRIMARY KEY NOT NULL,
+        phone_number TEXT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        used_at BIGINT NULL,
+        created_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE login_failures (
+        id TEXT PRIMARY KEY NOT NULL,
+        phone_number TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      )`,
+      'CREATE INDEX login_failures_phone_created ON login_failures (phone_number, created_at)',
+      `CREATE TABLE devices (
+        id TEXT PRIMARY KEY NOT NULL,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        client_device_id TEXT NOT NULL,
+        name TEXT NULL,
+        platform TEXT NULL,
+        model TEXT NULL,
+        os_version TEXT NULL,
+        app_version TEXT NULL,
+        language_code TEXT NULL,
+        timezone TEXT NULL,
+        created_at BIGINT NOT NULL,
+        last_seen_at BIGINT NOT NULL,
+        UNIQUE (user_id, client_device_id)
+      )`,
+      `CREATE TABLE sessions (
+        id TEXT PRIMARY KEY NOT NULL,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        device_id TEXT NULL REFERENCES devices(id) ON DELETE SET NULL,
+        created_at BIGINT NOT NULL,
+        last_used_at BIGINT NOT NULL,
+        revoked_at BIGINT NULL,
+        revoked_reason TEXT NULL
+      )`,
+      'CREATE INDEX sessions_user ON sessions (user_id)',
+      // FK-side indexes keep ON DELETE CASCADE / SET NULL from scanning the child table
+      'CREATE INDEX sessions_device ON sessions (device_id)',
+      `CREATE TABLE refresh_tokens (
+        token_hash TEXT PRIMARY KEY NOT NULL,
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        parent_hash TEXT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        rotated_at BIGINT NULL,
+        revoked_at BIGINT NULL
+      )`,
+      'CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id)',
+      `CREATE TABLE locations (
+        id TEXT PRIMARY KEY NOT NULL,
+        name TEXT NOT NULL,
+        city TEXT NOT NULL,
+        country TEXT NOT NULL,
+        server_address TEXT NOT NULL,
+        port INTEGER NOT NULL,
+        protocol TEXT NOT NULL,
+        load INTEGER NOT NULL,
+        latency_ms INTEGER NOT NULL,
+        available INTEGER NOT NULL,
+        certificate_pins TEXT NOT NULL DEFAULT '[]',
+        sort_order INTEGER NOT NULL
+      )`,
+      `CREATE TABLE custom_configs (
+        id TEXT PRIMARY KEY NOT NULL,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        ovpn_content TEXT NOT NULL,
+        server_address TEXT NULL,
+        port INTEGER NULL,
+        protocol TEXT NULL,
+        created_at BIGINT NOT NULL
+      )`,
+      'CREATE INDEX custom_configs_user ON custom_configs (user_id)',
+      `CREATE TABLE vpn_sessions (
+        id TEXT PRIMARY KEY NOT NULL,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        device_id TEXT NULL,
+        location_id TEXT NULL,
+        status TEXT NOT NULL,
+        platform TEXT NULL,
+        app_version TEXT NULL,
+        local_ip TEXT NULL,
+        server_ip TEXT NULL,
+        connected_at BIGINT NULL,
+        disconnected_at BIGINT NULL,
+        bytes_in BIGINT NOT NULL DEFAULT 0,
+        bytes_out BIGINT NOT NULL DEFAULT 0,
+        duration BIGINT NOT NULL DEFAULT 0,
+        last_report_at BIGINT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      'CREATE INDEX vpn_sessions_user ON vpn_sessions (user_id)',
+      ...limitsSchema(dialect),
+    ],
+  },
+];
+
+/** Rate-limit counters: hot, disposable data kept out of the durable (fsync'd / WAL-logged) store.
+ *  SQLite also runs this on every open, since the attached limits file may be new. */
+export function limitsSchema(dialect: Dialect): string[] {
+  const columns = '(key TEXT PRIMARY KEY NOT NULL, window_start BIGINT NOT NULL, count INTEGER NOT NULL)';
+  if (dialect === 'sqlite') return [`CREATE TABLE IF NOT EXISTS limits.rate_counters ${columns}`];
+  return ['CREATE SCHEMA IF NOT EXISTS limits', `CREATE UNLOGGED TABLE IF NOT EXISTS limits.rate_counters ${columns}`];
+}

@@ -1,0 +1,126 @@
+import pg from 'pg';
+import { DatabaseUnavailableError, mapPgError } from './errors.ts';
+import { currentTx, remember, toParams, txContext, type TxScope } from './shared.ts';
+import type { Db } from './types.ts';
+
+type Row = Record<string, unknown>;
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+// Per pool (not pg.types globally): BIGINT epoch-ms timestamps, COUNT(*) and SUM(bigint) come back as JS numbers.
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID || oid === NUMERIC_OID ? Number : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+const converted = new Map<string, string>();
+
+/** `?` -> `$1..$n`; our SQL never has a literal `?` in a string or JSON operator. */
+function toPg(sql: string): string {
+  return remember(converted, sql, () => {
+    let n = 0;
+    return sql.replace(/\?/g, () => `$${++n}`);
+  });
+}
+
+async function query<T>(client: Queryable, sql: string, params?: readonly unknown[]): Promise<pg.QueryResult & { rows: T[] }> {
+  try {
+    return await client.query(toPg(sql), toParams(params));
+  } catch (err) {
+    throw mapPgError(err);
+  }
+}
+
+export class PostgresDb implements Db {
+  readonly dialect = 'postgres' as const;
+  private readonly pool: pg.Pool;
+  private ended = false;
+
+  constructor(url: string) {
+    this.pool = new pg.Pool({ connectionString: url, max: 10, types, connectionTimeoutMillis: 10_000 });
+    // An idle client lost its connection (e.g. server restart). The pool already discarded it and
+    // the next query opens a fresh one; without a listener this event would crash the process.
+    this.pool.on('error', () => {});
+  }
+
+  async all<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]> {
+    const tx = currentTx(this);
+    if (tx) return tx.all<T>(sql, params);
+    return (await query<T>(this.pool, sql, params)).rows;
+  }
+
+  async one<T = Row>(sql: string, params?: readonly unknown[]): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  async run(sql: string, params?: readonly unknown[]): Promise<number> {
+    const tx = currentTx(this);
+    if (tx) return tx.run(sql, params);
+    return (await query(this.pool, sql, params)).rowCount ?? 0;
+  }
+
+  async ping(): Promise<void> {
+    await this.all('SELECT 1');
+  }
+
+  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    const outer = currentTx(this);
+    if (outer) return outer.transaction(fn);
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw mapPgError(err);
+    }
+    // A checked-out client has no 'error' listener of the pool's; if the connection dies while
+    // fn is awaiting something else, the unhandled 'error' event would crash the process.
+    let broken: unknown;
+    const onError = (err: unknown) => {
+      broken = err;
+    };
+    client.on('error', onError);
+    const scope: TxScope = { owner: this, active: true, tx: txHandle(client, () => scope.active) };
+    try {
+      await query(client, 'BEGIN');
+      const result = await txContext.run(scope, () => fn(scope.tx));
+      await query(client, 'COMMIT');
+      return result;
+    } catch (err) {
+      // query() already mapped driver errors; anything else came from fn and passes through untouched
+      if (err instanceof DatabaseUnavailableError) broken ??= err;
+      if (!broken) await client.query('ROLLBACK').catch((rollbackErr: unknown) => (broken = rollbackErr));
+      throw err;
+    } finally {
+      scope.active = false;
+      client.off('error', onError);
+      // a truthy argument makes the pool destroy the client instead of reusing it
+      client.release(broken ? (broken instanceof Error ? broken : true) : undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    await this.pool.end();
+  }
+}
+
+function txHandle(client: pg.PoolClient, isLive: () => boolean): Db {
+  const live = () => {
+    if (!isLive()) throw new Error('transaction already finished');
+  };
+  const tx: Db = {
+    dialect: 'postgres',
+    all: async <T = Row>(sql: string, params?: readonly unknown[]) => (live(), (await query<T>(client, sql, params)).rows),
+    one: async <T = Row>(sql: string, params?: readonly unknown[]) => (live(), (await query<T>(client, sql, params)).rows[0]),
+    run: async (sql: string, params?: readonly unknown[]) => (live(), (await query(client, sql, params)).rowCount ?? 0),
+    transaction: async <T>(fn: (tx: Db) => Promise<T>) => (live(), fn(tx)),
+    ping: async () => (live(), void (await query(client, 'SELECT 1'))),
+    close: async () => {
+      throw new Error('close() called inside a transaction');
+    },
+  };
+  return tx;
+}

@@ -1,0 +1,158 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { limitsSchema } from './migrations.ts';
+import { currentTx, remember, toParams, txContext, type TxScope } from './shared.ts';
+import type { Db } from './types.ts';
+
+type Row = Record<string, unknown>;
+
+/** FIFO lock; `unlock` hands it straight to the next waiter so nobody can slip in between. */
+class Mutex {
+  private held = false;
+  private readonly waiters: Array<() => void> = [];
+
+  get locked(): boolean {
+    return this.held;
+  }
+
+  async lock(): Promise<void> {
+    if (!this.held) {
+      this.held = true;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  unlock(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.held = false;
+  }
+}
+
+/**
+ * node:sqlite is synchronous, so a statement runs atomically with respect to other JS; only an
+ * open transaction (which spans awaits) needs the mutex to keep other callers' statements out of it.
+ */
+export class SqliteDb implements Db {
+  readonly dialect = 'sqlite' as const;
+  private readonly db: DatabaseSync;
+  private readonly statements = new Map<string, StatementSync>();
+  private readonly mutex = new Mutex();
+
+  /** `file` is a path (relative to cwd) or ':memory:' */
+  constructor(file: string) {
+    const memory = file === ':memory:';
+    if (!memory) mkdirSync(dirname(resolve(file)), { recursive: true });
+    this.db = new DatabaseSync(file, { readBigInts: false });
+    // busy_timeout first so the WAL switch below also waits for other processes
+    this.db.exec('PRAGMA busy_timeout = 5000');
+    this.db.exec('PRAGMA main.journal_mode = WAL');
+    this.db.exec('PRAGMA main.synchronous = FULL');
+    this.db.exec('PRAGMA foreign_keys = ON');
+    // rate-limit counters: disposable, so no fsync per write
+    this.db.prepare('ATTACH DATABASE ? AS limits').run(memory ? ':memory:' : `${file}-limits`);
+    this.db.exec('PRAGMA limits.journal_mode = WAL');
+    this.db.exec('PRAGMA limits.synchronous = OFF');
+    // the limits file may be new while main is already migrated
+    for (const sql of limitsSchema('sqlite')) this.db.exec(sql);
+  }
+
+  all<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]> {
+    return currentTx(this)?.all<T>(sql, params) ?? this.exclusive(() => this.allNow<T>(sql, params));
+  }
+
+  one<T = Row>(sql: string, params?: readonly unknown[]): Promise<T | undefined> {
+    return currentTx(this)?.one<T>(sql, params) ?? this.exclusive(() => this.oneNow<T>(sql, params));
+  }
+
+  run(sql: string, params?: readonly unknown[]): Promise<number> {
+    return currentTx(this)?.run(sql, params) ?? this.exclusive(() => this.runNow(sql, params));
+  }
+
+  ping(): Promise<void> {
+    return this.one('SELECT 1').then(() => undefined);
+  }
+
+  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    const outer = currentTx(this);
+    if (outer) return outer.transaction(fn);
+    await this.mutex.lock();
+    const scope: TxScope = { owner: this, active: true, tx: this.txHandle(() => scope.active) };
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await txContext.run(scope, () => fn(scope.tx));
+        this.db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        // some errors (e.g. SQLITE_FULL) already rolled back
+        if (this.db.isTransaction) this.db.exec('ROLLBACK');
+        throw err;
+      }
+    } finally {
+      scope.active = false;
+      this.mutex.unlock();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (currentTx(this)) throw new Error('close() called inside a transaction');
+    if (!this.db.isOpen) return;
+    await this.mutex.lock();
+    try {
+      this.statements.clear();
+      if (this.db.isOpen) this.db.close();
+    } finally {
+      this.mutex.unlock();
+    }
+  }
+
+  /** Run synchronous work now, or after the open transaction (if any) finishes. */
+  private async exclusive<R>(work: () => R): Promise<R> {
+    if (!this.mutex.locked) return work();
+    await this.mutex.lock();
+    try {
+      return work();
+    } finally {
+      this.mutex.unlock();
+    }
+  }
+
+  private txHandle(isLive: () => boolean): Db {
+    const live = () => {
+      if (!isLive()) throw new Error('transaction already finished');
+    };
+    const tx: Db = {
+      dialect: 'sqlite',
+      all: async <T = Row>(sql: string, params?: readonly unknown[]) => (live(), this.allNow<T>(sql, params)),
+      one: async <T = Row>(sql: string, params?: readonly unknown[]) => (live(), this.oneNow<T>(sql, params)),
+      run: async (sql: string, params?: readonly unknown[]) => (live(), this.runNow(sql, params)),
+      transaction: async <T>(fn: (tx: Db) => Promise<T>) => (live(), fn(tx)),
+      ping: async () => (live(), void this.oneNow('SELECT 1')),
+      close: async () => {
+        throw new Error('close() called inside a transaction');
+      },
+    };
+    return tx;
+  }
+
+  private stmt(sql: string): StatementSync {
+    return remember(this.statements, sql, () => this.db.prepare(sql));
+  }
+
+  // node:sqlite rows have a null prototype; copy them so both dialects return plain objects
+  private allNow<T>(sql: string, params?: readonly unknown[]): T[] {
+    return this.stmt(sql).all(...(toParams(params) as SQLInputValue[])).map((row) => ({ ...row }) as T);
+  }
+
+  private oneNow<T>(sql: string, params?: readonly unknown[]): T | undefined {
+    const row = this.stmt(sql).get(...(toParams(params) as SQLInputValue[]));
+    return row === undefined ? undefined : ({ ...row } as T);
+  }
+
+  private runNow(sql: string, params?: readonly unknown[]): number {
+    return Number(this.stmt(sql).run(...(toParams(params) as SQLInputValue[])).changes);
+  }
+}
