@@ -7,6 +7,8 @@ import type { Db } from './types.ts';
 
 type Row = Record<string, unknown>;
 
+const DML = /^\s*(insert|update|delete|replace)\b/i;
+
 /** FIFO lock; `unlock` hands it straight to the next waiter so nobody can slip in between. */
 class Mutex {
   private held = false;
@@ -152,7 +154,17 @@ export class SqliteDb implements Db {
     return row === undefined ? undefined : ({ ...row } as T);
   }
 
+  // `changes` is only updated by INSERT/UPDATE/DELETE: after a SELECT or DDL it still holds the
+  // previous statement's count, so anything else is measured with total_changes().
   private runNow(sql: string, params?: readonly unknown[]): number {
-    return Number(this.stmt(sql).run(...(toParams(params) as SQLInputValue[])).changes);
+    const stmt = this.stmt(sql);
+    if (DML.test(sql)) return Number(stmt.run(...(toParams(params) as SQLInputValue[])).changes);
+    const before = this.totalChanges();
+    stmt.run(...(toParams(params) as SQLInputValue[]));
+    return this.totalChanges() - before;
+  }
+
+  private totalChanges(): number {
+    return Number(this.stmt('SELECT total_changes() AS n').get()!.n);
   }
 }

@@ -1,0 +1,292 @@
+import { randomUUID } from 'node:crypto';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DatabaseUnavailableError, isUniqueViolation, openDb, type Db } from './index.ts';
+import { migrate } from './migrate.ts';
+import { migrations, type Migration } from './migrations.ts';
+import { DIALECTS, TEST_DATABASE_URL, freshDb } from './testing.ts';
+
+const T0 = 1_700_000_000_123; // epoch ms, well past 2^31
+const QUOTA = 10 * 1024 ** 3; // past 2^32
+
+function addUser(db: Db, id: string, phone: string, createdAt = T0): Promise<number> {
+  return db.run('INSERT INTO users (id, phone_number, data_quota, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
+    id, phone, QUOTA, createdAt, createdAt,
+  ]);
+}
+
+const count = async (db: Db, table: string) => (await db.one<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))!.n;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const probe: Migration = { id: 1_000_000, name: 'probe', up: () => ['CREATE TABLE migration_probe (id INTEGER)'] };
+
+for (const dialect of DIALECTS) {
+  describe(`db (${dialect})`, () => {
+    let db: Db;
+    beforeEach(async () => {
+      db = await freshDb(dialect);
+    });
+    afterEach(async () => {
+      await db.close();
+    });
+
+    it('runs all/one/run with ? params', async () => {
+      expect(db.dialect).toBe(dialect);
+      expect(await addUser(db, 'u1', '+15550001')).toBe(1);
+      expect(await addUser(db, 'u2', '+15550002')).toBe(1);
+      const rows = await db.all<{ id: string; role: string }>('SELECT id, role FROM users WHERE id IN (?, ?) ORDER BY id', ['u1', 'u2']);
+      expect(rows).toEqual([{ id: 'u1', role: 'user' }, { id: 'u2', role: 'user' }]);
+      expect(Object.getPrototypeOf(rows[0])).toBe(Object.prototype);
+      expect(await db.one('SELECT id, name FROM users WHERE phone_number = ?', ['+15550002'])).toEqual({ id: 'u2', name: null });
+      expect(await db.one('SELECT id FROM users WHERE id = ?', ['nope'])).toBeUndefined();
+      expect(await db.run('DELETE FROM users WHERE id = ?', ['nope'])).toBe(0);
+      expect(await db.run('UPDATE users SET name = ? WHERE plan = ?', ['x', 'free'])).toBe(2);
+      // SQLite's `changes` would still say 2 here (it ignores non-DML statements)
+      expect(await db.run('CREATE TEMP TABLE scratch (x INTEGER)')).toBe(0);
+      expect(await db.run('WITH gone AS (SELECT id FROM users WHERE id = ?) DELETE FROM users WHERE id IN (SELECT id FROM gone)', ['u1'])).toBe(1);
+      await db.ping();
+    });
+
+    it('returns bigint columns, COUNT and SUM as numbers', async () => {
+      await addUser(db, 'u1', '+15550001');
+      await addUser(db, 'u2', '+15550002', T0 + 1);
+      const user = await db.one<{ created_at: unknown; data_quota: unknown }>('SELECT created_at, data_quota FROM users WHERE id = ?', ['u1']);
+      expect(user).toEqual({ created_at: T0, data_quota: QUOTA });
+      const agg = await db.one('SELECT COUNT(*) AS n, SUM(data_quota) AS total, MAX(created_at) AS latest FROM users');
+      expect(agg).toEqual({ n: 2, total: 2 * QUOTA, latest: T0 + 1 });
+      expect(await db.one('SELECT SUM(attempts) AS s FROM otp_codes')).toEqual({ s: null });
+    });
+
+    it('stores booleans as 0/1', async () => {
+      await db.run(
+        `INSERT INTO locations (id, name, city, country, server_address, port, protocol, load, latency_ms, available, sort_order)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ['l1', 'A', 'B', 'C', 'vpn.example', 1194, 'udp', 10, 20, true, 1],
+      );
+      expect(await db.one('SELECT available, certificate_pins FROM locations')).toEqual({ available: 1, certificate_pins: '[]' });
+      expect(await db.all('SELECT id FROM locations WHERE available = ?', [true])).toEqual([{ id: 'l1' }]);
+    });
+
+    it('commits and rolls back transactions', async () => {
+      const value = await db.transaction(async (tx) => {
+        await addUser(tx, 'u1', '+15550001');
+        return 'done';
+      });
+      expect(value).toBe('done');
+      const boom = new Error('boom');
+      await expect(
+        db.transaction(async (tx) => {
+          await addUser(tx, 'u2', '+15550002');
+          expect(await count(tx, 'users')).toBe(2);
+          throw boom;
+        }),
+      ).rejects.toBe(boom);
+      expect(await db.all('SELECT id FROM users')).toEqual([{ id: 'u1' }]);
+      // a failing statement rolls back everything before it
+      await expect(db.transaction(async (tx) => {
+        await addUser(tx, 'u3', '+15550003');
+        await addUser(tx, 'u4', '+15550001');
+      })).rejects.toSatisfy(isUniqueViolation);
+      expect(await count(db, 'users')).toBe(1);
+    });
+
+    it('reuses the outer transaction for nested calls and for the outer handle', async () => {
+      await expect(
+        db.transaction(async (tx) => {
+          await addUser(tx, 'u1', '+15550001');
+          await tx.transaction(async (inner) => {
+            expect(inner).toBe(tx);
+            await addUser(inner, 'u2', '+15550002');
+          });
+          // the outer Db called from inside the transaction joins it instead of waiting for it
+          await db.transaction(async (inner) => expect(inner).toBe(tx));
+          expect(await count(db, 'users')).toBe(2);
+          throw new Error('undo all');
+        }),
+      ).rejects.toThrow('undo all');
+      expect(await count(db, 'users')).toBe(0);
+    });
+
+    it('refuses to use a transaction handle after it finished', async () => {
+      let leaked: Db | undefined;
+      await db.transaction(async (tx) => {
+        leaked = tx;
+      });
+      await expect(leaked!.one('SELECT 1')).rejects.toThrow('transaction already finished');
+    });
+
+    it('serialises concurrent read-modify-write transactions', async () => {
+      await db.run('INSERT INTO limits.rate_counters (key, window_start, count) VALUES (?, ?, ?)', ['c', 0, 0]);
+      // SQLite has one connection, serialised by the mutex; PG needs a row lock for the same effect
+      const read = `SELECT count FROM limits.rate_counters WHERE key = ?${dialect === 'postgres' ? ' FOR UPDATE' : ''}`;
+      await Promise.all(
+        Array.from({ length: 20 }, () =>
+          db.transaction(async (tx) => {
+            const row = await tx.one<{ count: number }>(read, ['c']);
+            await sleep(1);
+            await tx.run('UPDATE limits.rate_counters SET count = ? WHERE key = ?', [row!.count + 1, 'c']);
+          }),
+        ),
+      );
+      expect(await db.one('SELECT count FROM limits.rate_counters WHERE key = ?', ['c'])).toEqual({ count: 20 });
+    });
+
+    it.runIf(dialect === 'sqlite')('keeps other callers out of an open transaction', async () => {
+      let entered!: () => void;
+      const inside = new Promise<void>((resolve) => (entered = resolve));
+      const done = db.transaction(async (tx) => {
+        await addUser(tx, 'u1', '+15550001');
+        entered();
+        await sleep(5);
+        await addUser(tx, 'u2', '+15550002');
+      });
+      await inside;
+      // issued mid-transaction from another async context: waits for the commit
+      expect(await count(db, 'users')).toBe(2);
+      await done;
+    });
+
+    it('supports UPDATE ... RETURNING', async () => {
+      await addUser(db, 'u1', '+15550001');
+      const row = await db.one('UPDATE users SET plan = ?, updated_at = ? WHERE id = ? RETURNING id, plan, updated_at', ['pro', T0 + 5, 'u1']);
+      expect(row).toEqual({ id: 'u1', plan: 'pro', updated_at: T0 + 5 });
+      expect(await db.all('DELETE FROM users WHERE id = ? RETURNING id', ['u1'])).toEqual([{ id: 'u1' }]);
+    });
+
+    it('upserts rate counters in the limits schema', async () => {
+      const hit = (now: number) =>
+        db.one<{ count: number }>(
+          `INSERT INTO limits.rate_counters (key, window_start, count) VALUES (?, ?, 1)
+           ON CONFLICT (key) DO UPDATE SET
+             count = CASE WHEN limits.rate_counters.window_start = excluded.window_start THEN limits.rate_counters.count + 1 ELSE 1 END,
+             window_start = excluded.window_start
+           RETURNING count`,
+          ['otp:+15550001', now - (now % 60_000)],
+        );
+      expect(await hit(T0)).toEqual({ count: 1 });
+      expect(await hit(T0 + 1)).toEqual({ count: 2 });
+      expect(await hit(T0 + 60_000)).toEqual({ count: 1 });
+      expect(await db.one('SELECT SUM(count) AS s FROM limits.rate_counters')).toEqual({ s: 1 });
+    });
+
+    it('enforces foreign keys with cascades', async () => {
+      await addUser(db, 'u1', '+15550001');
+      await db.run('INSERT INTO devices (id, user_id, client_device_id, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)', ['d1', 'u1', 'c1', T0, T0]);
+      await db.run('INSERT INTO sessions (id, user_id, device_id, created_at, last_used_at) VALUES (?, ?, ?, ?, ?)', ['s1', 'u1', 'd1', T0, T0]);
+      await expect(db.run('INSERT INTO sessions (id, user_id, created_at, last_used_at) VALUES (?, ?, ?, ?)', ['s2', 'nobody', T0, T0])).rejects.toThrow();
+      await db.run('DELETE FROM devices WHERE id = ?', ['d1']);
+      expect(await db.one('SELECT device_id FROM sessions')).toEqual({ device_id: null });
+      await db.run('DELETE FROM users WHERE id = ?', ['u1']);
+      expect(await count(db, 'sessions')).toBe(0);
+    });
+
+    it('migrates idempotently', async () => {
+      expect(await migrate(db)).toEqual([]);
+      expect(await db.all('SELECT id, name FROM schema_migrations ORDER BY id')).toEqual(migrations.map(({ id, name }) => ({ id, name })));
+      if (dialect === 'sqlite') {
+        const file = join(tmpdir(), `barqnet-test-${randomUUID()}.db`);
+        try {
+          for (let i = 0; i < 2; i++) {
+            const again = await openDb(`sqlite:${file}`);
+            expect(await count(again, 'schema_migrations')).toBe(migrations.length);
+            await again.close();
+          }
+        } finally {
+          for (const suffix of ['', '-wal', '-shm', '-limits', '-limits-wal', '-limits-shm']) rmSync(file + suffix, { force: true });
+        }
+      } else {
+        // two "processes" starting at once with a pending migration: exactly one applies it
+        const url = new URL(TEST_DATABASE_URL);
+        url.pathname = `/${(await db.one<{ name: string }>('SELECT current_database() AS name'))!.name}`;
+        const [a, b] = await Promise.all([openDb(url.toString()), openDb(url.toString())]);
+        try {
+          const applied = await Promise.all([migrate(a, [...migrations, probe]), migrate(b, [...migrations, probe])]);
+          expect(applied.flat()).toEqual([probe.id]);
+        } finally {
+          await db.run('DROP TABLE IF EXISTS migration_probe');
+          await db.run('DELETE FROM schema_migrations WHERE id = ?', [probe.id]);
+          await Promise.all([a.close(), b.close()]);
+        }
+      }
+    });
+
+    it.runIf(dialect === 'postgres')('survives terminated connections', async () => {
+      const admin = await openDb(TEST_DATABASE_URL, { migrate: false });
+      const kill = (pid: number) => admin.run('SELECT pg_terminate_backend(?, 5000)', [pid]);
+      try {
+        const { pid } = (await db.one<{ pid: number }>('SELECT pg_backend_pid() AS pid'))!;
+        await kill(pid); // an idle pooled client dies: the pool's 'error' event must not crash us
+        await sleep(50);
+        expect(await db.one('SELECT 1 AS x')).toEqual({ x: 1 });
+
+        const failed = db.transaction(async (tx) => {
+          await kill((await tx.one<{ pid: number }>('SELECT pg_backend_pid() AS pid'))!.pid);
+          await tx.one('SELECT 1');
+        });
+        await expect(failed).rejects.toBeInstanceOf(DatabaseUnavailableError);
+        expect(await db.one('SELECT 2 AS x')).toEqual({ x: 2 });
+      } finally {
+        await admin.close();
+      }
+    });
+    it.runIf(dialect === 'postgres')('works again once PostgreSQL is back', async () => {
+      // a TCP proxy in front of the server stands in for stopping and restarting it
+      const target = new URL(TEST_DATABASE_URL);
+      const sockets = new Set<Socket>();
+      const proxy = createServer((client) => {
+        const upstream = connect(Number(target.port || 5432), target.hostname);
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on('error', () => {}).on('close', () => sockets.delete(s));
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      const listen = (port = 0) => new Promise<number>((resolve) => proxy.listen(port, '127.0.0.1', () => resolve((proxy.address() as AddressInfo).port)));
+      const port = await listen();
+      const url = new URL(TEST_DATABASE_URL);
+      url.port = String(port);
+      url.pathname = `/${(await db.one<{ name: string }>('SELECT current_database() AS name'))!.name}`;
+      const viaProxy = await openDb(url.toString(), { migrate: false });
+      try {
+        expect(await viaProxy.one('SELECT 1 AS x')).toEqual({ x: 1 });
+        await new Promise((resolve) => {
+          proxy.close(resolve);
+          for (const s of sockets) s.destroy();
+        });
+        await expect(viaProxy.one('SELECT 1 AS x')).rejects.toBeInstanceOf(DatabaseUnavailableError);
+        await expect(viaProxy.transaction(async () => 1)).rejects.toBeInstanceOf(DatabaseUnavailableError);
+        await listen(port);
+        expect(await viaProxy.one('SELECT 1 AS x')).toEqual({ x: 1 });
+        expect(await viaProxy.transaction(async (tx) => tx.one('SELECT 2 AS x'))).toEqual({ x: 2 });
+      } finally {
+        await viaProxy.close();
+        await new Promise((resolve) => proxy.close(resolve));
+        for (const s of sockets) s.destroy();
+      }
+    });
+  });
+}
+
+describe('unreachable PostgreSQL', () => {
+  const url = 'postgres://postgres:postgres@127.0.0.1:1/barqnet';
+
+  it('rejects openDb with DatabaseUnavailableError', async () => {
+    const err = await openDb(url).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DatabaseUnavailableError);
+    expect((err as Error).cause).toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('rejects ping, queries and transactions with DatabaseUnavailableError', async () => {
+    const db = await openDb(url, { migrate: false });
+    try {
+      await expect(db.ping()).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      await expect(db.run('SELECT 1')).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      await expect(db.transaction(async () => 1)).rejects.toBeInstanceOf(DatabaseUnavailableError);
+    } finally {
+      await db.close();
+    }
+  });
+});
