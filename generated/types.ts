@@ -770,7 +770,7 @@ export interface components {
          * @description An IPv4 or IPv6 address.
          * @example 10.8.0.2
          */
-        IpAddress: string | unknown | unknown;
+        IpAddress: string;
         /** @description Traffic totals of the account across all VPN sessions. */
         Usage: {
             totalBytesIn: components["schemas"]["ByteCount"];

@@ -1,0 +1,125 @@
+// The composition root: builds every service from explicit dependencies and mounts the
+// whole route table, keyed by the contract's operationIds, in one place.
+import { readFileSync } from 'node:fs';
+import express, { type Request, type Response } from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import { createAuthService } from './auth/auth.service.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { createJwt } from './auth/jwt.ts';
+import { createOtpService } from './auth/otp.service.ts';
+import { createSecrets } from './auth/secrets.ts';
+import { createSessionService } from './auth/session.service.ts';
+import type { Config } from './config.ts';
+import type { Deps } from './context.ts';
+import type { Db } from './db/index.ts';
+import { errorHandler, sendError } from './http/errors.ts';
+import { bearerAuth, ipRateLimit, requestContext, routeGuard } from './http/middleware.ts';
+import type { Handlers, OperationId } from './http/route.ts';
+import { loadSpec } from './http/spec.ts';
+import type { Clock } from './lib/clock.ts';
+import { systemClock } from './lib/clock.ts';
+import type { Logger } from './lib/logger.ts';
+import { createHasher, type PasswordHasher } from './lib/passwords.ts';
+import { createRateLimiter } from './lib/rate-limit.ts';
+import { consoleSender, testOutbox, twilioSender, type SmsSender, type TestOutbox } from './sms/sms.ts';
+import { systemRoutes } from './system/system.routes.ts';
+import { createUserService } from './user/user.service.ts';
+import { userRoutes } from './user/user.routes.ts';
+import { createVpnService } from './vpn/vpn.service.ts';
+import { vpnRoutes } from './vpn/vpn.routes.ts';
+
+export interface AppOptions {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  clock?: Clock;
+  sms?: SmsSender;
+  hasher?: PasswordHasher;
+}
+
+const generated = (file: string) => new URL(`../generated/${file}`, import.meta.url);
+const docs = (file: string) => new URL(`../docs/${file}`, import.meta.url);
+
+function smsFor(config: Config, logger: Logger): { sms: SmsSender; outbox: TestOutbox | undefined } {
+  if (config.testMode) {
+    const outbox = testOutbox();
+    return { sms: outbox, outbox };
+  }
+  if (config.sms.provider === 'twilio') return { sms: twilioSender(config.sms.twilio), outbox: undefined };
+  return { sms: consoleSender(logger), outbox: undefined };
+}
+
+export function createApp(options: AppOptions) {
+  const { config, db, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const chosen = smsFor(config, logger);
+  const deps: Deps = {
+    config,
+    db,
+    clock,
+    logger,
+    sms: options.sms ?? chosen.sms,
+    outbox: options.sms && 'latest' in options.sms ? (options.sms as TestOutbox) : chosen.outbox,
+    jwt: createJwt(config.jwt),
+    secrets: createSecrets(config.jwt.secret),
+    hasher: options.hasher ?? createHasher(config.hash),
+    limiter: createRateLimiter(db, clock),
+  };
+  const spec = loadSpec(generated('openapi.json'));
+  const otp = createOtpService(deps);
+  const sessions = createSessionService(deps);
+  const auth = createAuthService(deps, otp, sessions);
+  const handlers: Handlers = {
+    ...authRoutes(auth, otp, sessions),
+    ...vpnRoutes(createVpnService(deps)),
+    ...userRoutes(createUserService(deps, auth, sessions, otp)),
+    ...systemRoutes(deps, Date.now()),
+  };
+  if (!config.testMode) spec.operations.splice(spec.operations.findIndex((o) => o.operationId === 'testAuthBypass'), 1);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', config.trustProxy);
+  app.use(requestContext(logger));
+
+  const publicSpecJson = readFileSync(generated('openapi.public.json'));
+  const publicSpecYaml = readFileSync(generated('openapi.public.yaml'));
+  app.get('/openapi.json', (_req, res) => void res.type('application/json').send(publicSpecJson));
+  app.get('/openapi.yaml', (_req, res) => void res.type('application/yaml').send(publicSpecYaml));
+  app.get(['/docs', '/docs/'], (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.sendFile(docs('index.html').pathname, (err) => {
+      if (err && !res.headersSent) sendError(res, 404, { error: 'NOT_FOUND', message: 'The docs are not built; run make docs' });
+    });
+  });
+
+  app.use(routeGuard(config.testMode ? spec : { ...spec, match: (m, p) => (p === '/v1/test/auth/bypass' ? { kind: 'no-path' } : spec.match(m, p)) }));
+  app.use(ipRateLimit(deps.limiter, config.ipRateLimitPerMinute));
+  app.use(bearerAuth(sessions.authenticate, deps.limiter, config.userRateLimitPerMinute));
+  app.use(express.json({ limit: config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(
+    OpenApiValidator.middleware({
+      apiSpec: structuredClone(spec.document) as never,
+      validateRequests: { allowUnknownQueryParameters: false },
+      validateResponses: config.validateResponses ? { onError: (error, body, req) => { logger.error('response.invalid', { path: req.path, error: error.message }); throw error; } } : false,
+      validateSecurity: false,
+      validateFormats: true,
+      ajvFormats: { mode: 'full' },
+      ignoreUndocumented: true,
+    }),
+  );
+
+  const router = express.Router();
+  for (const op of spec.operations) {
+    // The contract types each handler; the loop only needs their common shape.
+    const handler = handlers[op.operationId as OperationId] as unknown as (ctx: object) => Promise<{ status: number; body: unknown }>;
+    router[op.method](op.expressPath, async (req: Request, res: Response) => {
+      const reply = await handler({ body: req.body, query: req.query, params: req.params, ip: req.ip ?? 'unknown', caller: req.caller });
+      res.status(reply.status).json(reply.body);
+    });
+  }
+  app.use(router);
+  app.use(errorHandler(logger));
+  return app;
+}

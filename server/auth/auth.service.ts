@@ -1,0 +1,126 @@
+// Account flows: registration, password sign-in with lockout, passwordless OTP sign-in and the
+// test-mode bypass. Password hashes and SMS sends never happen inside a transaction.
+import type { components } from '../../generated/types.ts';
+import type { Deps } from '../context.ts';
+import type { Db } from '../db/index.ts';
+import { isUniqueViolation } from '../db/index.ts';
+import { ConflictError, InvalidCredentialsError, NotFoundError, RateLimitedError } from '../lib/errors.ts';
+import { newId } from '../lib/ids.ts';
+import { assertStrongPassword } from '../lib/passwords.ts';
+import { needsProfile, userView } from '../user/user.view.ts';
+import * as otpStore from './otp.store.ts';
+import type { OtpService } from './otp.service.ts';
+import type { SessionService, TokenPair } from './session.service.ts';
+import * as store from './session.store.ts';
+
+type Schemas = components['schemas'];
+type AuthResult = Schemas['AuthResult'];
+export interface DeviceClaim {
+  deviceId?: string | undefined;
+  deviceInfo?: Schemas['DeviceInfo'] | undefined;
+}
+
+export function createAuthService(deps: Deps, otp: OtpService, sessions: SessionService) {
+  const { config, clock, db, hasher } = deps;
+
+  async function signIn(tx: Db, userId: string, device: DeviceClaim): Promise<{ tokens: TokenPair; deviceRowId: string | null }> {
+    let deviceRowId: string | null = null;
+    if (device.deviceId) {
+      const info = device.deviceInfo;
+      deviceRowId = await store.upsertDevice(tx, newId('dev'), userId, { clientDeviceId: device.deviceId, ...info }, clock.now());
+    }
+    return { tokens: await sessions.start(tx, userId, deviceRowId), deviceRowId };
+  }
+
+  async function result(userId: string, signedIn: { tokens: TokenPair; deviceRowId: string | null }): Promise<AuthResult> {
+    const user = (await store.findUserById(db, userId))!;
+    return { success: true, user: await userView(db, user, signedIn.deviceRowId), ...signedIn.tokens, needsProfile: needsProfile(user) };
+  }
+
+  async function register(input: { phone: string; password: string; verificationToken: string } & DeviceClaim): Promise<AuthResult> {
+    assertStrongPassword(input.password, 8);
+    // Check the token before spending a hash on it; it is spent in the transaction below.
+    await otp.assertVerificationToken(input.verificationToken, input.phone);
+    if (await store.findUserByPhone(db, input.phone)) throw new ConflictError('ACCOUNT_EXISTS', 'This phone number is already registered');
+    const passwordHash = await hasher.hash(input.password);
+    const userId = newId('usr');
+    try {
+      const signedIn = await db.transaction(async (tx) => {
+        await otp.useVerificationToken(tx, input.verificationToken, input.phone);
+        await store.insertUser(tx, { id: userId, phone: input.phone, passwordHash, dataQuota: config.defaultDataQuota, now: clock.now() });
+        return signIn(tx, userId, input);
+      });
+      return await result(userId, signedIn);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError('ACCOUNT_EXISTS', 'This phone number is already registered');
+      throw error;
+    }
+  }
+
+  async function login(input: { phone: string; password: string } & DeviceClaim): Promise<AuthResult> {
+    const now = clock.now();
+    const windowMs = config.login.lockoutSeconds * 1000;
+    const failures = await otpStore.loginFailuresSince(db, input.phone, now - windowMs);
+    if (failures.length >= config.login.maxFailures) {
+      const retryAfter = Math.max(1, Math.ceil((failures[failures.length - config.login.maxFailures]!.created_at + windowMs - now) / 1000));
+      throw new RateLimitedError(retryAfter, `Too many failed sign-ins. Please wait ${retryAfter} seconds.`);
+    }
+    const user = await store.findUserByPhone(db, input.phone);
+    // Unknown numbers cost a hash too, so the answer time does not tell which numbers have accounts.
+    const ok = user?.password_hash ? await hasher.verify(input.password, user.password_hash) : (await hasher.dummyVerify(input.password), false);
+    if (!ok || !user) {
+      await otpStore.insertLoginFailure(db, newId('lf'), input.phone, clock.now());
+      throw new InvalidCredentialsError();
+    }
+    await otpStore.clearLoginFailures(db, input.phone);
+    return result(user.id, await db.transaction((tx) => signIn(tx, user.id, input)));
+  }
+
+  async function findOrCreateUser(tx: Db, phone: string): Promise<string> {
+    const existing = await store.findUserByPhone(tx, phone);
+    if (existing) return existing.id;
+    const id = newId('usr');
+    await store.insertUser(tx, { id, phone, passwordHash: null, dataQuota: config.defaultDataQuota, now: clock.now() });
+    return id;
+  }
+
+  async function signInWithOtp(input: { phone: string; otp: string; sessionId?: string | undefined } & DeviceClaim): Promise<AuthResult> {
+    await otp.check(input.phone, input.otp, input.sessionId);
+    const attempt = () =>
+      db.transaction(async (tx) => {
+        const userId = await findOrCreateUser(tx, input.phone);
+        return { userId, signedIn: await signIn(tx, userId, input) };
+      });
+    // Two first sign-ins of one number racing: the loser retries and finds the winner's account.
+    const done = await attempt().catch((error: unknown) => {
+      if (isUniqueViolation(error)) return attempt();
+      throw error;
+    });
+    return result(done.userId, done.signedIn);
+  }
+
+  async function testBypass(phone: string, ip: string) {
+    if (!deps.outbox) throw new NotFoundError('Route');
+    let pending = await otp.pendingCodeId(phone);
+    if (!pending) {
+      await otp.send(phone, ip);
+      pending = await otp.pendingCodeId(phone);
+    }
+    const text = deps.outbox.latest(phone) ?? '';
+    const testOtp = /\b(\d{6})\b/.exec(text)?.[1] ?? '000000';
+    const user = await store.findUserByPhone(db, phone);
+    const tokens = user ? (await db.transaction((tx) => signIn(tx, user.id, {}))).tokens : undefined;
+    return {
+      success: true as const,
+      testOtp,
+      sessionId: pending!.id,
+      expiresIn: Math.max(1, Math.ceil((pending!.expires_at - clock.now()) / 1000)),
+      accountExists: Boolean(user),
+      ...(tokens ? { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken } : {}),
+    };
+  }
+
+  return { register, login, signInWithOtp, testBypass, signIn, result };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

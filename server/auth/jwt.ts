@@ -1,0 +1,53 @@
+// HS256 access tokens with node:crypto. Verification is synchronous on purpose: it must not
+// queue behind password hashing in the libuv pool. The algorithm is pinned (RFC 8725 §3.1):
+// a header that is not exactly HS256/JWT is refused before the signature is looked at.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export interface AccessClaims {
+  sub: string;
+  sid: string;
+  iss: string;
+  aud: string;
+  iat: number;
+  exp: number;
+}
+
+const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+
+export type VerifyResult = { ok: true; claims: AccessClaims } | { ok: false; reason: 'invalid' | 'expired' };
+
+export function createJwt(options: { secret: string; issuer: string; audience: string }) {
+  const key = Buffer.from(options.secret, 'utf8');
+  const sign = (input: string) => createHmac('sha256', key).update(input).digest();
+
+  return {
+    sign(claims: { sub: string; sid: string }, nowMs: number, ttlSeconds: number): string {
+      const iat = Math.floor(nowMs / 1000);
+      const payload = { sub: claims.sub, sid: claims.sid, iss: options.issuer, aud: options.audience, iat, exp: iat + ttlSeconds };
+      const body = `${HEADER}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+      return `${body}.${sign(body).toString('base64url')}`;
+    },
+
+    verify(token: string, nowMs: number): VerifyResult {
+      const parts = token.split('.');
+      if (parts.length !== 3 || parts[0] !== HEADER) return { ok: false, reason: 'invalid' };
+      const expected = sign(`${parts[0]}.${parts[1]}`);
+      const given = Buffer.from(parts[2]!, 'base64url');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'invalid' };
+      let claims: AccessClaims;
+      try {
+        claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as AccessClaims;
+      } catch {
+        return { ok: false, reason: 'invalid' };
+      }
+      if (claims.iss !== options.issuer || claims.aud !== options.audience) return { ok: false, reason: 'invalid' };
+      if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.exp !== 'number') {
+        return { ok: false, reason: 'invalid' };
+      }
+      if (claims.exp * 1000 <= nowMs) return { ok: false, reason: 'expired' };
+      return { ok: true, claims };
+    },
+  };
+}
+
+export type Jwt = ReturnType<typeof createJwt>;

@@ -1,0 +1,81 @@
+// One-time codes: 6 digits, stored as keyed hashes, single use, limited attempts, earlier codes
+// void on resend, a sliding per-number send limit and a per-address limit.
+import type { Deps } from '../context.ts';
+import { InvalidOtpError, InvalidVerificationTokenError, RateLimitedError, UnavailableError } from '../lib/errors.ts';
+import { newId, newOtpCode, newSecret } from '../lib/ids.ts';
+import { sha256 } from './secrets.ts';
+import * as store from './otp.store.ts';
+
+const HOUR = 3_600_000;
+
+export function createOtpService(deps: Deps) {
+  const { config, clock, db, secrets } = deps;
+
+  async function send(phone: string, ip: string): Promise<{ sessionId: string; expiresIn: number }> {
+    await deps.limiter.hit(`otp-ip:${ip}`, config.otp.sendsPerIpPerHour, 3600);
+    const now = clock.now();
+    const code = newOtpCode();
+    const id = newId('otp');
+    const retryAfter = await db.transaction(async (tx) => {
+      await store.lockPhone(tx, phone);
+      const recent = await store.sendsSince(tx, phone, now - HOUR);
+      if (recent.length >= config.otp.sendsPerHour) {
+        return Math.max(1, Math.ceil((recent[0]!.created_at + HOUR - now) / 1000));
+      }
+      await store.voidPendingCodes(tx, phone, now);
+      await store.insertCode(tx, { id, phone_number: phone, code_hash: secrets.otpHash(phone, code), expires_at: now + config.otp.ttl * 1000, created_at: now, ip });
+      return 0;
+    });
+    if (retryAfter > 0) throw new RateLimitedError(retryAfter, `Too many OTP requests. Please wait ${retryAfter} seconds.`);
+    try {
+      await deps.sms.send(phone, `Your BarqNet code is ${code}. It expires in ${Math.round(config.otp.ttl / 60)} minutes.`);
+    } catch (error) {
+      deps.logger.error('sms.failed', { error: (error as Error).message });
+      await store.consumeCode(db, id, clock.now());
+      throw new UnavailableError('The SMS could not be sent; retry shortly', 30);
+    }
+    return { sessionId: id, expiresIn: config.otp.ttl };
+  }
+
+  /** Consumes the pending code when it matches; every miss costs an attempt. */
+  async function check(phone: string, code: string, sessionId?: string): Promise<void> {
+    const now = clock.now();
+    const max = config.otp.maxAttempts;
+    const remaining = await db.transaction(async (tx) => {
+      await store.lockPhone(tx, phone);
+      const otp = await store.latestPendingCode(tx, phone);
+      if (!otp || otp.expires_at <= now || otp.attempts >= max) return 0;
+      const matches = secrets.otpMatches(phone, code, otp.code_hash) && (sessionId === undefined || sessionId === otp.id);
+      if (matches && (await store.consumeCode(tx, otp.id, now)) === 1) return -1;
+      return max - (await store.recordWrongAttempt(tx, otp.id, max, now));
+    });
+    if (remaining !== -1) throw new InvalidOtpError(Math.max(0, remaining));
+  }
+
+  async function issueVerificationToken(phone: string): Promise<{ verificationToken: string; expiresIn: number }> {
+    const token = newSecret('vt');
+    await store.insertVerificationToken(db, sha256(token), phone, clock.now(), config.otp.ttl * 1000);
+    return { verificationToken: token, expiresIn: config.otp.ttl };
+  }
+
+  async function assertVerificationToken(token: string, phone: string): Promise<void> {
+    if (!(await store.findUsableVerificationToken(db, sha256(token), phone, clock.now()))) throw new InvalidVerificationTokenError();
+  }
+
+  return {
+    send,
+    check,
+    issueVerificationToken,
+    assertVerificationToken,
+    /** Inside the caller's transaction, so the token is spent only if the whole change commits. */
+    useVerificationToken: async (tx: Parameters<typeof store.useVerificationToken>[0], token: string, phone: string) => {
+      if ((await store.useVerificationToken(tx, sha256(token), phone, clock.now())) !== 1) throw new InvalidVerificationTokenError();
+    },
+    pendingCodeId: async (phone: string) => {
+      const otp = await store.latestPendingCode(db, phone);
+      return otp && otp.expires_at > clock.now() && otp.attempts < config.otp.maxAttempts ? otp : undefined;
+    },
+  };
+}
+
+export type OtpService = ReturnType<typeof createOtpService>;

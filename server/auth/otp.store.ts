@@ -1,0 +1,94 @@
+// Queries for one-time codes, verification tokens and login failures.
+import type { Db } from '../db/index.ts';
+
+export interface OtpRow {
+  id: string;
+  phone_number: string;
+  code_hash: string;
+  attempts: number;
+  expires_at: number;
+  consumed_at: number | null;
+  created_at: number;
+}
+
+/** Serialises work on one phone number across processes (SQLite's BEGIN IMMEDIATE already does). */
+export async function lockPhone(tx: Db, phone: string): Promise<void> {
+  if (tx.dialect === 'postgres') await tx.one('SELECT pg_advisory_xact_lock(hashtext(?))', [`phone:${phone}`]);
+}
+
+export function sendsSince(tx: Db, phone: string, since: number) {
+  return tx.all<{ created_at: number }>(
+    'SELECT created_at FROM otp_codes WHERE phone_number = ? AND created_at > ? ORDER BY created_at',
+    [phone, since],
+  );
+}
+
+export function voidPendingCodes(tx: Db, phone: string, now: number) {
+  return tx.run('UPDATE otp_codes SET consumed_at = ? WHERE phone_number = ? AND consumed_at IS NULL', [now, phone]);
+}
+
+export function insertCode(tx: Db, row: Omit<OtpRow, 'attempts' | 'consumed_at'> & { ip: string }) {
+  return tx.run(
+    'INSERT INTO otp_codes (id, phone_number, code_hash, attempts, expires_at, consumed_at, created_at, ip) VALUES (?, ?, ?, 0, ?, NULL, ?, ?)',
+    [row.id, row.phone_number, row.code_hash, row.expires_at, row.created_at, row.ip],
+  );
+}
+
+export function latestPendingCode(tx: Db, phone: string) {
+  return tx.one<OtpRow>(
+    'SELECT * FROM otp_codes WHERE phone_number = ? AND consumed_at IS NULL ORDER BY created_at DESC LIMIT 1',
+    [phone],
+  );
+}
+
+export function consumeCode(tx: Db, id: string, now: number) {
+  return tx.run('UPDATE otp_codes SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL', [now, id]);
+}
+
+/** Counts a wrong attempt; the code dies with its last attempt. Returns the attempts made. */
+export async function recordWrongAttempt(tx: Db, id: string, maxAttempts: number, now: number): Promise<number> {
+  const row = await tx.one<{ attempts: number }>(
+    `UPDATE otp_codes SET attempts = attempts + 1,
+       consumed_at = CASE WHEN attempts + 1 >= ? THEN ? ELSE consumed_at END
+     WHERE id = ? RETURNING attempts`,
+    [maxAttempts, now, id],
+  );
+  return row?.attempts ?? maxAttempts;
+}
+
+export function insertVerificationToken(db: Db, tokenHash: string, phone: string, now: number, ttlMs: number) {
+  return db.run(
+    'INSERT INTO verification_tokens (token_hash, phone_number, expires_at, used_at, created_at) VALUES (?, ?, ?, NULL, ?)',
+    [tokenHash, phone, now + ttlMs, now],
+  );
+}
+
+export function findUsableVerificationToken(db: Db, tokenHash: string, phone: string, now: number) {
+  return db.one<{ token_hash: string }>(
+    'SELECT token_hash FROM verification_tokens WHERE token_hash = ? AND phone_number = ? AND used_at IS NULL AND expires_at > ?',
+    [tokenHash, phone, now],
+  );
+}
+
+/** Single use even under concurrency: only one caller sees a changed row. */
+export function useVerificationToken(tx: Db, tokenHash: string, phone: string, now: number) {
+  return tx.run(
+    'UPDATE verification_tokens SET used_at = ? WHERE token_hash = ? AND phone_number = ? AND used_at IS NULL AND expires_at > ?',
+    [now, tokenHash, phone, now],
+  );
+}
+
+export function loginFailuresSince(db: Db, phone: string, since: number) {
+  return db.all<{ created_at: number }>(
+    'SELECT created_at FROM login_failures WHERE phone_number = ? AND created_at > ? ORDER BY created_at',
+    [phone, since],
+  );
+}
+
+export function insertLoginFailure(db: Db, id: string, phone: string, now: number) {
+  return db.run('INSERT INTO login_failures (id, phone_number, created_at) VALUES (?, ?, ?)', [id, phone, now]);
+}
+
+export function clearLoginFailures(db: Db, phone: string) {
+  return db.run('DELETE FROM login_failures WHERE phone_number = ?', [phone]);
+}

@@ -1,0 +1,115 @@
+// Sessions and their tokens: issue, rotate (exactly once per refresh token, with the grace
+// window and family revocation of DESIGN §4), authenticate and revoke.
+// @see RFC 9700 §4.14.2 (refresh token rotation and reuse detection)
+import type { Caller, Deps } from '../context.ts';
+import type { Db } from '../db/index.ts';
+import { UnauthenticatedError } from '../lib/errors.ts';
+import { newId, newSecret } from '../lib/ids.ts';
+import { sha256 } from './secrets.ts';
+import * as store from './session.store.ts';
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  refreshExpiresIn: number;
+}
+
+export function createSessionService(deps: Deps) {
+  const { config, clock, jwt, secrets } = deps;
+
+  function pair(caller: { userId: string; sessionId: string }, refreshToken: string, now: number): TokenPair {
+    return {
+      accessToken: jwt.sign({ sub: caller.userId, sid: caller.sessionId }, now, config.accessTokenTtl),
+      refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: config.accessTokenTtl,
+      refreshExpiresIn: config.refreshTokenTtl,
+    };
+  }
+
+  /** Opens a session inside the caller's transaction. */
+  async function start(tx: Db, userId: string, deviceId: string | null): Promise<TokenPair> {
+    const now = clock.now();
+    const sessionId = newId('ses');
+    const refreshToken = newSecret('rt');
+    await store.insertSession(tx, { id: sessionId, userId, deviceId, now });
+    await store.insertRefreshToken(tx, {
+      hash: sha256(refreshToken),
+      sessionId,
+      userId,
+      parentHash: null,
+      now,
+      expiresAt: now + config.refreshTokenTtl * 1000,
+    });
+    return pair({ userId, sessionId }, refreshToken, now);
+  }
+
+  async function rotate(presented: string): Promise<TokenPair> {
+    const now = clock.now();
+    const hash = sha256(presented);
+    const successor = secrets.successorOf(presented);
+    const outcome = await deps.db.transaction(async (tx) => {
+      const claimed = await store.claimRefreshToken(tx, hash, now);
+      if (claimed) {
+        await store.insertRefreshToken(tx, {
+          hash: sha256(successor),
+          sessionId: claimed.session_id,
+          userId: claimed.user_id,
+          parentHash: hash,
+          now,
+          expiresAt: now + config.refreshTokenTtl * 1000,
+        });
+        await store.touchSession(tx, claimed.session_id, now);
+        return { kind: 'rotated' as const, row: claimed };
+      }
+      const row = await store.findRefreshToken(tx, hash);
+      if (!row || row.revoked_at !== null) return { kind: 'invalid' as const };
+      if (row.rotated_at === null) return { kind: 'expired' as const };
+      const graceMs = config.refreshGraceSeconds * 1000;
+      if (graceMs > 0 && now - row.rotated_at <= graceMs) {
+        const next = await store.findRefreshToken(tx, sha256(successor));
+        if (next && next.revoked_at === null) return { kind: 'rotated' as const, row };
+        return { kind: 'invalid' as const };
+      }
+      await store.revokeSessions(tx, { sessionId: row.session_id }, 'refresh_token_reuse', now);
+      return { kind: 'reused' as const };
+    });
+    switch (outcome.kind) {
+      case 'rotated':
+        return pair({ userId: outcome.row.user_id, sessionId: outcome.row.session_id }, successor, now);
+      case 'expired':
+        throw new UnauthenticatedError('TOKEN_EXPIRED', 'The refresh token has expired; sign in again');
+      case 'reused':
+        deps.logger.warn('auth.refresh_reuse', { hashPrefix: hash.slice(0, 8) });
+        throw new UnauthenticatedError('TOKEN_REUSED', 'Refresh token reuse detected; the session was revoked');
+      default:
+        throw new UnauthenticatedError('INVALID_TOKEN', 'The refresh token is invalid or has been revoked');
+    }
+  }
+
+  async function authenticate(accessToken: string): Promise<Caller> {
+    const result = jwt.verify(accessToken, clock.now());
+    if (!result.ok) {
+      throw result.reason === 'expired'
+        ? new UnauthenticatedError('TOKEN_EXPIRED', 'The access token has expired')
+        : new UnauthenticatedError('INVALID_TOKEN', 'The access token is invalid or has been revoked');
+    }
+    const session = await store.findLiveSession(deps.db, result.claims.sid);
+    if (!session || session.user_id !== result.claims.sub) {
+      throw new UnauthenticatedError('INVALID_TOKEN', 'The access token is invalid or has been revoked');
+    }
+    return { userId: session.user_id, sessionId: session.id, deviceId: session.device_id };
+  }
+
+  return {
+    start,
+    rotate,
+    authenticate,
+    logout: (caller: Caller) => store.revokeSessions(deps.db, { sessionId: caller.sessionId }, 'logout', clock.now()),
+    revokeAll: (tx: Db, userId: string, reason: string) => store.revokeSessions(tx, { userId }, reason, clock.now()),
+  };
+}
+
+export type SessionService = ReturnType<typeof createSessionService>;

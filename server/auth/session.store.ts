@@ -1,0 +1,116 @@
+// Queries for users, devices, sessions and refresh tokens.
+import type { Db } from '../db/index.ts';
+
+export interface UserRow {
+  id: string;
+  phone_number: string;
+  password_hash: string | null;
+  name: string | null;
+  user_type: string | null;
+  email: string | null;
+  role: string;
+  preferences: string;
+  plan: string;
+  plan_expires_at: number | null;
+  data_quota: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RefreshRow {
+  token_hash: string;
+  session_id: string;
+  user_id: string;
+  expires_at: number;
+  rotated_at: number | null;
+  revoked_at: number | null;
+}
+
+export function findUserByPhone(db: Db, phone: string) {
+  return db.one<UserRow>('SELECT * FROM users WHERE phone_number = ?', [phone]);
+}
+
+export function findUserById(db: Db, id: string) {
+  return db.one<UserRow>('SELECT * FROM users WHERE id = ?', [id]);
+}
+
+export function insertUser(db: Db, user: { id: string; phone: string; passwordHash: string | null; dataQuota: number; now: number }) {
+  return db.run(
+    `INSERT INTO users (id, phone_number, password_hash, role, preferences, plan, data_quota, created_at, updated_at)
+     VALUES (?, ?, ?, 'user', '{}', 'free', ?, ?, ?)`,
+    [user.id, user.phone, user.passwordHash, user.dataQuota, user.now, user.now],
+  );
+}
+
+export interface DeviceInput {
+  clientDeviceId: string;
+  name?: string | undefined;
+  platform?: string | undefined;
+  model?: string | undefined;
+  osVersion?: string | undefined;
+  appVersion?: string | undefined;
+  languageCode?: string | undefined;
+  timezone?: string | undefined;
+}
+
+/** Registers the device or refreshes what we know of it; returns the device row id. */
+export async function upsertDevice(db: Db, id: string, userId: string, d: DeviceInput, now: number): Promise<string> {
+  const row = await db.one<{ id: string }>(
+    `INSERT INTO devices (id, user_id, client_device_id, name, platform, model, os_version, app_version, language_code, timezone, created_at, last_seen_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (user_id, client_device_id) DO UPDATE SET
+       name = COALESCE(excluded.name, devices.name), platform = COALESCE(excluded.platform, devices.platform),
+       model = COALESCE(excluded.model, devices.model), os_version = COALESCE(excluded.os_version, devices.os_version),
+       app_version = COALESCE(excluded.app_version, devices.app_version),
+       language_code = COALESCE(excluded.language_code, devices.language_code),
+       timezone = COALESCE(excluded.timezone, devices.timezone), last_seen_at = excluded.last_seen_at
+     RETURNING id`,
+    [id, userId, d.clientDeviceId, d.name ?? null, d.platform ?? null, d.model ?? null, d.osVersion ?? null, d.appVersion ?? null, d.languageCode ?? null, d.timezone ?? null, now, now],
+  );
+  return row!.id;
+}
+
+export function insertSession(db: Db, s: { id: string; userId: string; deviceId: string | null; now: number }) {
+  return db.run('INSERT INTO sessions (id, user_id, device_id, created_at, last_used_at) VALUES (?, ?, ?, ?, ?)', [s.id, s.userId, s.deviceId, s.now, s.now]);
+}
+
+export function findLiveSession(db: Db, id: string) {
+  return db.one<{ id: string; user_id: string; device_id: string | null }>(
+    'SELECT id, user_id, device_id FROM sessions WHERE id = ? AND revoked_at IS NULL',
+    [id],
+  );
+}
+
+export function insertRefreshToken(db: Db, t: { hash: string; sessionId: string; userId: string; parentHash: string | null; now: number; expiresAt: number }) {
+  return db.run(
+    'INSERT INTO refresh_tokens (token_hash, session_id, user_id, parent_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+    [t.hash, t.sessionId, t.userId, t.parentHash, t.now, t.expiresAt],
+  );
+}
+
+/** The one conditional UPDATE that makes rotation happen exactly once per token. */
+export function claimRefreshToken(tx: Db, hash: string, now: number) {
+  return tx.one<RefreshRow>(
+    `UPDATE refresh_tokens SET rotated_at = ?
+     WHERE token_hash = ? AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > ?
+     RETURNING token_hash, session_id, user_id, expires_at, rotated_at, revoked_at`,
+    [now, hash, now],
+  );
+}
+
+export function findRefreshToken(db: Db, hash: string) {
+  return db.one<RefreshRow>('SELECT token_hash, session_id, user_id, expires_at, rotated_at, revoked_at FROM refresh_tokens WHERE token_hash = ?', [hash]);
+}
+
+export async function revokeSessions(db: Db, where: { sessionId?: string; userId?: string; deviceId?: string }, reason: string, now: number): Promise<void> {
+  const [column, value] = where.sessionId ? ['id', where.sessionId] : where.deviceId ? ['device_id', where.deviceId] : ['user_id', where.userId];
+  await db.run(`UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE ${column} = ? AND revoked_at IS NULL`, [now, reason, value]);
+  await db.run(
+    `UPDATE refresh_tokens SET revoked_at = ? WHERE revoked_at IS NULL AND session_id IN (SELECT id FROM sessions WHERE ${column} = ?)`,
+    [now, value],
+  );
+}
+
+export function touchSession(db: Db, id: string, now: number) {
+  return db.run('UPDATE sessions SET last_used_at = ? WHERE id = ?', [now, id]);
+}

@@ -1,0 +1,31 @@
+// What every service receives: built once in createApp, passed down explicitly.
+import type { Config } from './config.ts';
+import type { Db } from './db/index.ts';
+import type { Jwt } from './auth/jwt.ts';
+import type { Secrets } from './auth/secrets.ts';
+import type { Clock } from './lib/clock.ts';
+import type { Logger } from './lib/logger.ts';
+import type { PasswordHasher } from './lib/passwords.ts';
+import type { RateLimiter } from './lib/rate-limit.ts';
+import type { SmsSender, TestOutbox } from './sms/sms.ts';
+
+export interface Deps {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  sms: SmsSender;
+  /** Present only in test mode: the messages the bypass reads. */
+  outbox: TestOutbox | undefined;
+  jwt: Jwt;
+  secrets: Secrets;
+  hasher: PasswordHasher;
+  limiter: RateLimiter;
+}
+
+/** The authenticated caller, set by the bearer middleware. */
+export interface Caller {
+  userId: string;
+  sessionId: string;
+  deviceId: string | null;
+}

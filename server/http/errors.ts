@@ -1,0 +1,83 @@
+// The one place errors become HTTP: domain errors, the validator's errors, body-parser errors
+// and the unexpected. Every answer is the contract's envelope; only 5xx are logged with detail.
+import type { ErrorRequestHandler, Response } from 'express';
+import { DatabaseUnavailableError } from '../db/index.ts';
+import { ApiError, type ErrorCode } from '../lib/errors.ts';
+import type { Logger } from '../lib/logger.ts';
+
+const BY_STATUS: Record<number, ErrorCode> = {
+  400: 'VALIDATION_ERROR',
+  401: 'UNAUTHORIZED',
+  403: 'QUOTA_EXCEEDED',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMIT_EXCEEDED',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+interface Envelope {
+  success: false;
+  error: ErrorCode;
+  message: string;
+  details?: { path: string; message: string }[];
+  retryAfter?: number;
+  attemptsRemaining?: number;
+  requestId?: string;
+}
+
+export function sendError(res: Response, status: number, body: Omit<Envelope, 'success'>): void {
+  if (status === 401) {
+    const error = body.error === 'UNAUTHORIZED' ? '' : ', error="invalid_token"';
+    res.setHeader('WWW-Authenticate', `Bearer realm="barqnet"${error}`);
+  }
+  if (body.retryAfter !== undefined) res.setHeader('Retry-After', String(body.retryAfter));
+  res.status(status).json({ success: false, ...body });
+}
+
+interface LibraryError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  message?: string;
+  errors?: { path?: string; message?: string }[];
+}
+
+function fromLibrary(err: LibraryError): { status: number; body: Omit<Envelope, 'success'> } | undefined {
+  if (err.type === 'entity.parse.failed') {
+    return { status: 400, body: { error: 'VALIDATION_ERROR', message: 'Malformed JSON in request body', details: [{ path: '/body', message: 'is not valid JSON' }] } };
+  }
+  if (err.type === 'entity.too.large') return { status: 413, body: { error: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' } };
+  if (err.type === 'charset.unsupported' || err.type === 'encoding.unsupported') {
+    return { status: 415, body: { error: 'UNSUPPORTED_MEDIA_TYPE', message: err.message ?? 'Unsupported body encoding' } };
+  }
+  const status = err.status ?? err.statusCode;
+  if (!status || status < 400 || status >= 500 || !BY_STATUS[status]) return undefined;
+  const details = (err.errors ?? []).slice(0, 50).map((e) => ({
+    path: String(e.path ?? '').slice(0, 200),
+    message: String(e.message ?? 'is invalid').slice(0, 500),
+  }));
+  const message =
+    status === 400 ? `Invalid request: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`
+    : status === 415 ? 'Content-Type must be application/json'
+    : (err.message ?? 'Request refused');
+  return { status, body: { error: BY_STATUS[status]!, message: message.slice(0, 500), ...(details.length && status === 400 ? { details } : {}) } };
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const requestId = res.getHeader('X-Request-Id') as string | undefined;
+    if (err instanceof ApiError) return sendError(res, err.status, { error: err.code, message: err.message, ...err.extra });
+    if (err instanceof DatabaseUnavailableError) {
+      logger.error('db.unavailable', { requestId, error: err.message });
+      return sendError(res, 503, { error: 'SERVICE_UNAVAILABLE', message: 'The database is unavailable; retry later', retryAfter: 5 });
+    }
+    const mapped = fromLibrary(err as LibraryError);
+    if (mapped) return sendError(res, mapped.status, mapped.body);
+    logger.error('request.failed', { requestId, method: req.method, path: req.path, error: (err as Error)?.message, stack: (err as Error)?.stack });
+    sendError(res, 500, { error: 'SERVER_ERROR', message: 'Internal server error', ...(requestId ? { requestId } : {}) });
+  };
+}

@@ -1,0 +1,74 @@
+// Cross-cutting request handling, in the order app.ts mounts it.
+import { randomUUID } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { Caller } from '../context.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { RateLimiter } from '../lib/rate-limit.ts';
+import { UnauthenticatedError } from '../lib/errors.ts';
+import type { Spec } from './spec.ts';
+import { sendError } from './errors.ts';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    caller?: Caller;
+    operationId?: string;
+  }
+}
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Accepts a client's X-Request-Id only when short and safe (it ends up in logs). */
+export function requestContext(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const given = req.get('x-request-id');
+    const id = given && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', id);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Cache-Control', 'no-store');
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      logger.info('request', {
+        requestId: id,
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+      });
+    });
+    next();
+  };
+}
+
+export function routeGuard(spec: Spec): RequestHandler {
+  return (req, res, next) => {
+    const found = spec.match(req.method, req.path);
+    if (found.kind === 'no-path') return sendError(res, 404, { error: 'NOT_FOUND', message: `No route ${req.method} ${req.path}` });
+    if (found.kind === 'no-method') {
+      res.setHeader('Allow', found.allow);
+      return sendError(res, 405, { error: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed here; use ${found.allow}` });
+    }
+    req.operationId = found.operation.operationId;
+    res.locals.secured = found.operation.secured;
+    next();
+  };
+}
+
+export function ipRateLimit(limiter: RateLimiter, perMinute: number): RequestHandler {
+  return async (req, _res, next) => {
+    await limiter.hit(`ip:${req.ip}`, perMinute, 60);
+    next();
+  };
+}
+
+/** RFC 6750 bearer authentication for secured operations, then the per-user rate limit. */
+export function bearerAuth(authenticate: (token: string) => Promise<Caller>, limiter: RateLimiter, perMinute: number): RequestHandler {
+  return async (req, res, next) => {
+    if (!res.locals.secured) return next();
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
+    if (!match) throw new UnauthenticatedError(header ? 'INVALID_TOKEN' : 'UNAUTHORIZED', header ? 'Malformed Authorization header' : 'A bearer token is required');
+    req.caller = await authenticate(match[1]!);
+    await limiter.hit(`user:${req.caller.userId}`, perMinute, 60);
+    next();
+  };
+}

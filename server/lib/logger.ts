@@ -1,0 +1,37 @@
+// Structured JSON logs, one line per event. Secrets never reach the output: any field whose
+// name looks like a password, code or token is replaced before serialisation.
+export type Level = 'debug' | 'info' | 'warn' | 'error';
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+const ORDER: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+const SECRET = /pass(word)?|otp|^code$|token|secret|authorization|cookie/i;
+
+export function redact(value: unknown, depth = 0): unknown {
+  if (depth > 5 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    out[key] = SECRET.test(key) ? '[REDACTED]' : redact(inner, depth + 1);
+  }
+  return out;
+}
+
+export function createLogger(level: Level | 'silent' = 'info', write: (line: string) => void = (line) => process.stdout.write(line)): Logger {
+  const min = ORDER[level];
+  const log = (lvl: Level, msg: string, fields?: Record<string, unknown>) => {
+    if (ORDER[lvl] < min) return;
+    const entry = { time: new Date().toISOString(), level: lvl, msg, ...(fields ? (redact(fields) as object) : {}) };
+    write(JSON.stringify(entry) + '\n');
+  };
+  return {
+    debug: (msg, fields) => log('debug', msg, fields),
+    info: (msg, fields) => log('info', msg, fields),
+    warn: (msg, fields) => log('warn', msg, fields),
+    error: (msg, fields) => log('error', msg, fields),
+  };
+}

@@ -1,0 +1,53 @@
+// SMS delivery behind one interface: the console sender for development (the code appears in
+// the log), an in-memory outbox for test mode, and Twilio's Messages API for production.
+import type { Logger } from '../lib/logger.ts';
+
+export interface SmsSender {
+  send(to: string, text: string): Promise<void>;
+}
+
+export function consoleSender(logger: Logger): SmsSender {
+  return {
+    async send(to, text) {
+      // The message is logged under `text` on purpose: in development this is how you read the code.
+      logger.info('sms.console', { to, text });
+    },
+  };
+}
+
+/** Keeps the last message per number so the test bypass can hand the real code to automated clients. */
+export interface TestOutbox extends SmsSender {
+  latest(to: string): string | undefined;
+}
+
+export function testOutbox(): TestOutbox {
+  const messages = new Map<string, string>();
+  return {
+    async send(to, text) {
+      messages.set(to, text);
+    },
+    latest: (to) => messages.get(to),
+  };
+}
+
+export class SmsDeliveryError extends Error {}
+
+export function twilioSender(options: { accountSid: string; authToken: string; from: string; baseUrl: string; fetch?: typeof fetch; timeoutMs?: number }): SmsSender {
+  const doFetch = options.fetch ?? fetch;
+  const url = `${options.baseUrl.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(options.accountSid)}/Messages.json`;
+  const auth = Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64');
+  return {
+    async send(to, text) {
+      const response = await doFetch(url, {
+        method: 'POST',
+        headers: { authorization: `Basic ${auth}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ To: to, From: options.from, Body: text }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      });
+      if (!response.ok) {
+        const body = (await response.json().catch(() => ({}))) as { code?: number; message?: string };
+        throw new SmsDeliveryError(`Twilio answered ${response.status}${body.code ? ` (code ${body.code})` : ''}: ${body.message ?? 'no message'}`);
+      }
+    },
+  };
+}

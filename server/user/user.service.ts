@@ -1,0 +1,90 @@
+// Profile, password, devices and account deletion. Role, subscription and usage are owned by
+// the server: the contract refuses them in PATCH bodies, and the UPDATE below never names them.
+import type { components } from '../../generated/types.ts';
+import type { AuthService } from '../auth/auth.service.ts';
+import type { SessionService } from '../auth/session.service.ts';
+import type { OtpService } from '../auth/otp.service.ts';
+import { findUserById, revokeSessions, type UserRow } from '../auth/session.store.ts';
+import type { Caller, Deps } from '../context.ts';
+import { InvalidCredentialsError, NotFoundError, UnauthenticatedError, ValidationError } from '../lib/errors.ts';
+import { assertStrongPassword } from '../lib/passwords.ts';
+import { listDeviceViews, userView } from './user.view.ts';
+
+type Schemas = components['schemas'];
+type ProfilePatch = { name?: string | null; userType?: Schemas['UserType']; email?: string | null; preferences?: Schemas['Preferences'] };
+
+export function createUserService(deps: Deps, auth: AuthService, sessions: SessionService, otp: OtpService) {
+  const { db, clock, hasher } = deps;
+
+  async function load(caller: Caller): Promise<UserRow> {
+    const user = await findUserById(db, caller.userId);
+    if (!user) throw new UnauthenticatedError('INVALID_TOKEN', 'The account no longer exists');
+    return user;
+  }
+
+  return {
+    async profile(caller: Caller): Promise<Schemas['User']> {
+      return userView(db, await load(caller), caller.deviceId);
+    },
+
+    async updateProfile(caller: Caller, patch: ProfilePatch): Promise<Schemas['User']> {
+      const user = await load(caller);
+      const preferences = patch.preferences ? { ...(JSON.parse(user.preferences) as object), ...patch.preferences } : undefined;
+      await db.run(
+        `UPDATE users SET
+           name = CASE WHEN ? = 1 THEN ? ELSE name END,
+           user_type = COALESCE(?, user_type),
+           email = CASE WHEN ? = 1 THEN ? ELSE email END,
+           preferences = COALESCE(?, preferences),
+           updated_at = ?
+         WHERE id = ?`,
+        ['name' in patch ? 1 : 0, patch.name ?? null, patch.userType ?? null, 'email' in patch ? 1 : 0, patch.email?.toLowerCase() ?? null,
+          preferences ? JSON.stringify(preferences) : null, clock.now(), user.id],
+      );
+      return userView(db, (await findUserById(db, user.id))!, caller.deviceId);
+    },
+
+    async changePassword(caller: Caller, input: { currentPassword?: string; verificationToken?: string; newPassword: string }) {
+      assertStrongPassword(input.newPassword, 8);
+      const user = await load(caller);
+      if (user.password_hash) {
+        if (!input.currentPassword) throw new ValidationError('currentPassword is required', '/body/currentPassword');
+        if (!(await hasher.verify(input.currentPassword, user.password_hash))) throw new InvalidCredentialsError('The current password is wrong');
+      } else {
+        if (!input.verificationToken) throw new ValidationError('verificationToken is required to set a first password', '/body/verificationToken');
+        await otp.assertVerificationToken(input.verificationToken, user.phone_number);
+      }
+      const hash = await hasher.hash(input.newPassword);
+      const signedIn = await db.transaction(async (tx) => {
+        if (!user.password_hash) await otp.useVerificationToken(tx, input.verificationToken!, user.phone_number);
+        await tx.run('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?', [hash, clock.now(), user.id]);
+        await sessions.revokeAll(tx, user.id, 'password_change');
+        const device = caller.deviceId ? await tx.one<{ client_device_id: string }>('SELECT client_device_id FROM devices WHERE id = ?', [caller.deviceId]) : undefined;
+        return auth.signIn(tx, user.id, { deviceId: device?.client_device_id });
+      });
+      return auth.result(user.id, signedIn);
+    },
+
+    devices: (caller: Caller) => listDeviceViews(db, caller.userId, caller.deviceId),
+
+    async revokeDevice(caller: Caller, deviceId: string): Promise<void> {
+      const removed = await db.transaction(async (tx) => {
+        const device = await tx.one<{ id: string }>('SELECT id FROM devices WHERE id = ? AND user_id = ?', [deviceId, caller.userId]);
+        if (!device) return false;
+        await revokeSessions(tx, { deviceId: device.id }, 'device_revoked', clock.now());
+        await tx.run('DELETE FROM devices WHERE id = ? AND user_id = ?', [device.id, caller.userId]);
+        return true;
+      });
+      if (!removed) throw new NotFoundError('Device');
+    },
+
+    async deleteAccount(caller: Caller): Promise<void> {
+      await db.transaction(async (tx) => {
+        await sessions.revokeAll(tx, caller.userId, 'account_deleted');
+        await tx.run('DELETE FROM users WHERE id = ?', [caller.userId]);
+      });
+    },
+  };
+}
+
+export type UserService = ReturnType<typeof createUserService>;

@@ -1,0 +1,87 @@
+// Validates an uploaded OpenVPN client configuration. Anything that makes the client run a
+// program, load a plugin, include files or write files is refused: a config shared between
+// users must not be a way to run code on their machines.
+// @see https://openvpn.net/community-resources/reference-manual-for-openvpn-2-6/ (--script-security)
+import { InvalidConfigError } from '../lib/errors.ts';
+
+const FORBIDDEN: Record<string, string> = {
+  'script-security': 'it enables running scripts',
+  up: 'it runs a program on the client',
+  down: 'it runs a program on the client',
+  'route-up': 'it runs a program on the client',
+  'route-pre-down': 'it runs a program on the client',
+  ipchange: 'it runs a program on the client',
+  'tls-verify': 'it runs a program on the client',
+  'auth-user-pass-verify': 'it runs a program',
+  'client-connect': 'it runs a program',
+  'client-disconnect': 'it runs a program',
+  'learn-address': 'it runs a program',
+  plugin: 'it loads a plugin into the client',
+  config: 'it includes another file',
+  cd: 'it changes the working directory',
+  chroot: 'it changes the root directory',
+  daemon: 'it detaches the client',
+  log: 'it writes files on the client',
+  'log-append': 'it writes files on the client',
+  writepid: 'it writes files on the client',
+  status: 'it writes files on the client',
+  management: 'it opens a control port on the client',
+  'management-external-key': 'it opens a control port on the client',
+  setenv: 'it changes the environment of programs',
+  'setenv-safe': 'it changes the environment of programs',
+  'tmp-dir': 'it changes where the client writes files',
+};
+const BLOCKS = new Set(['ca', 'cert', 'key', 'tls-auth', 'tls-crypt', 'tls-crypt-v2', 'extra-certs', 'pkcs12', 'secret', 'dh', 'connection', 'http-proxy-user-pass', 'peer-fingerprint']);
+const HOST = /^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$/;
+
+export interface OvpnSummary {
+  serverAddress: string;
+  port: number;
+  protocol: 'udp' | 'tcp';
+}
+
+export function validateOvpn(content: string): OvpnSummary {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(content)) throw new InvalidConfigError('The config contains control characters; upload a text .ovpn file');
+  let block: string | undefined;
+  let isClient = false;
+  let hasDev = false;
+  let protocol: 'udp' | 'tcp' = 'udp';
+  let remote: OvpnSummary | undefined;
+  const lines = content.split(/\r?\n/);
+  lines.forEach((raw, index) => {
+    const line = raw.trim();
+    const at = `line ${index + 1}`;
+    if (block) {
+      if (line === `</${block}>`) block = undefined;
+      else if (/^<\/?[a-z0-9-]+>$/i.test(line)) throw new InvalidConfigError(`Unexpected ${line} inside <${block}> (${at})`);
+      return;
+    }
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
+    const open = /^<([a-z0-9-]+)>$/i.exec(line);
+    if (open) {
+      if (!BLOCKS.has(open[1]!.toLowerCase())) throw new InvalidConfigError(`Block <${open[1]}> is not allowed (${at})`);
+      block = open[1]!.toLowerCase();
+      return;
+    }
+    const [name = '', ...args] = line.replace(/^--/, '').split(/\s+/);
+    const directive = name.toLowerCase();
+    if (FORBIDDEN[directive]) throw new InvalidConfigError(`Directive '${directive}' is not allowed: ${FORBIDDEN[directive]} (${at})`);
+    if (!/^[a-z0-9-]+$/.test(directive)) throw new InvalidConfigError(`'${name}' is not an OpenVPN directive (${at})`);
+    if (directive === 'client' || directive === 'tls-client') isClient = true;
+    if (directive === 'dev') hasDev = /^(tun|tap)\d*$/.test(args[0] ?? '');
+    if (directive === 'proto') protocol = (args[0] ?? '').startsWith('tcp') ? 'tcp' : 'udp';
+    if (directive === 'remote' && !remote) {
+      const [host = '', port = '1194', proto] = args;
+      const portNumber = Number(port);
+      if (!HOST.test(host) || host.length > 253) throw new InvalidConfigError(`'remote' needs a host name or address (${at})`);
+      if (!Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535) throw new InvalidConfigError(`'remote' port must be 1-65535 (${at})`);
+      remote = { serverAddress: host, port: portNumber, protocol: proto?.startsWith('tcp') ? 'tcp' : proto?.startsWith('udp') ? 'udp' : protocol };
+    }
+  });
+  if (block) throw new InvalidConfigError(`Block <${block}> is not closed`);
+  if (!isClient) throw new InvalidConfigError("The config is not a client config: 'client' is missing");
+  if (!hasDev) throw new InvalidConfigError("The config needs 'dev tun' or 'dev tap'");
+  if (!remote) throw new InvalidConfigError("The config needs a 'remote' server");
+  return { ...remote, protocol: remote.protocol ?? protocol };
+}

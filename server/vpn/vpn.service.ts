@@ -1,0 +1,127 @@
+// VPN rules: configurations per location, custom configs, connection sessions and usage.
+import type { components } from '../../generated/types.ts';
+import type { Caller, Deps } from '../context.ts';
+import { findUserById } from '../auth/session.store.ts';
+import { ConflictError, NotFoundError, QuotaExceededError, UnauthenticatedError, ValidationError } from '../lib/errors.ts';
+import { newId } from '../lib/ids.ts';
+import { usageOf } from '../user/user.view.ts';
+import type { RequestBody } from '../http/route.ts';
+import { validateOvpn } from './ovpn.ts';
+import * as store from './vpn.store.ts';
+import locations from './locations.json' with { type: 'json' };
+
+type Schemas = components['schemas'];
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Writes the location list of the data file into the database (idempotent; run at start-up). */
+export async function seedLocations(db: Deps['db']): Promise<void> {
+  for (const [index, l] of locations.entries()) {
+    await store.upsertLocation(db, {
+      id: l.id, name: l.name, city: l.city, country: l.country, server_address: l.serverAddress, port: l.port,
+      protocol: l.protocol as 'udp' | 'tcp', load: l.load, latency_ms: l.latency, available: l.available,
+      certificate_pins: JSON.stringify(l.certificatePins), sort_order: index,
+    });
+  }
+}
+
+function ovpnFor(l: store.LocationRow): string {
+  return [
+    'client', 'dev tun', `proto ${l.protocol}`, `remote ${l.server_address} ${l.port}`, 'resolv-retry infinite', 'nobind',
+    'persist-key', 'persist-tun', 'remote-cert-tls server', `verify-x509-name ${l.server_address} name`, 'cipher AES-256-GCM',
+    'data-ciphers AES-256-GCM:CHACHA20-POLY1305', 'auth SHA256', 'verb 3', '',
+  ].join('\n');
+}
+
+export function createVpnService(deps: Deps) {
+  const { db, clock, config } = deps;
+
+  async function usage(caller: Caller): Promise<Schemas['Usage']> {
+    const user = await findUserById(db, caller.userId);
+    if (!user) throw new UnauthenticatedError('INVALID_TOKEN', 'The account no longer exists');
+    return usageOf(db, user);
+  }
+
+  async function assertQuotaLeft(caller: Caller): Promise<void> {
+    if ((await usage(caller)).quotaExceeded) throw new QuotaExceededError();
+  }
+
+  return {
+    usage,
+
+    async listLocations(): Promise<Schemas['Location'][]> {
+      return (await store.listLocations(db)).map((l) => ({
+        id: l.id, name: l.name, city: l.city, country: l.country, endpoint: l.server_address,
+        load: l.load, latency: l.latency_ms, available: l.available === 1,
+      }));
+    },
+
+    async config(caller: Caller, locationId: string | undefined): Promise<Schemas['VpnConfig']> {
+      const location = locationId ? await store.findLocation(db, locationId) : await store.bestLocation(db);
+      if (!location || location.available !== 1) throw new NotFoundError('Location');
+      await assertQuotaLeft(caller);
+      return {
+        locationId: location.id,
+        ovpnContent: ovpnFor(location),
+        serverAddress: location.server_address,
+        port: location.port,
+        protocol: location.protocol,
+        certificatePinning: JSON.parse(location.certificate_pins) as string[],
+        expiresAt: iso(clock.now() + config.vpnConfigTtl * 1000),
+      };
+    },
+
+    async listCustomConfigs(caller: Caller): Promise<Schemas['CustomConfig'][]> {
+      return (await store.listCustomConfigs(db, caller.userId)).map((c) => ({
+        id: c.id, name: c.name, serverAddress: c.server_address, port: c.port, protocol: c.protocol, createdAt: iso(c.created_at),
+      }));
+    },
+
+    async createCustomConfig(caller: Caller, name: string, ovpnContent: string): Promise<Schemas['CustomConfig']> {
+      const summary = validateOvpn(ovpnContent);
+      const row = { id: newId('cfg'), user_id: caller.userId, name, ovpn_content: ovpnContent, server_address: summary.serverAddress, port: summary.port, protocol: summary.protocol, created_at: clock.now() };
+      await db.transaction(async (tx) => {
+        if ((await store.countCustomConfigs(tx, caller.userId)) >= config.maxCustomConfigs) {
+          throw new ConflictError('CONFIG_LIMIT_REACHED', `At most ${config.maxCustomConfigs} custom configs per account`);
+        }
+        await store.insertCustomConfig(tx, row);
+      });
+      return { id: row.id, name, serverAddress: row.server_address, port: row.port, protocol: row.protocol, createdAt: iso(row.created_at) };
+    },
+
+    async deleteCustomConfig(caller: Caller, id: string): Promise<void> {
+      if ((await store.deleteCustomConfig(db, id, caller.userId)) === 0) throw new NotFoundError('Custom config');
+    },
+
+    async reportStatus(caller: Caller, report: RequestBody<'reportConnectionStatus'>) {
+      const now = clock.now();
+      const connectedAt = report.connectedAt ? Date.parse(report.connectedAt) : now;
+      if (report.sessionId) {
+        const existing = await store.findVpnSession(db, report.sessionId, caller.userId);
+        if (!existing) throw new NotFoundError('VPN session');
+        await store.updateVpnSessionStatus(db, existing.id, caller.userId, report.status, connectedAt, now);
+        const current = (await store.findVpnSession(db, existing.id, caller.userId))!;
+        return { sessionId: current.id, status: current.status as Schemas['ConnectionStatus'] };
+      }
+      if (report.status === 'DISCONNECTED' || report.status === 'ERROR') {
+        throw new ValidationError(`sessionId is required to report ${report.status}`, '/body/sessionId');
+      }
+      if (report.locationId && !(await store.findLocation(db, report.locationId))) throw new NotFoundError('Location');
+      await assertQuotaLeft(caller);
+      const id = newId('vpn');
+      await store.insertVpnSession(db, {
+        id, userId: caller.userId, deviceId: caller.deviceId, locationId: report.locationId ?? null, status: report.status,
+        platform: report.platform ?? null, appVersion: report.appVersion ?? null, localIp: report.localIp ?? null,
+        serverIp: report.serverIp ?? null, connectedAt: report.status === 'CONNECTED' ? connectedAt : null, now,
+      });
+      return { sessionId: id, status: report.status };
+    },
+
+    async reportStats(caller: Caller, s: { sessionId: string; bytesIn: number; bytesOut: number; duration: number }) {
+      const changed = await store.recordStats(db, { id: s.sessionId, userId: caller.userId, bytesIn: s.bytesIn, bytesOut: s.bytesOut, duration: s.duration, now: clock.now() });
+      if (changed === 0) throw new NotFoundError('VPN session');
+      return usage(caller);
+    },
+  };
+}
+
+export type VpnService = ReturnType<typeof createVpnService>;
