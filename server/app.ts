@@ -13,7 +13,7 @@ import type { Config } from './config.ts';
 import type { Deps } from './context.ts';
 import type { Db } from './db/index.ts';
 import { errorHandler, sendError } from './http/errors.ts';
-import { bearerAuth, ipRateLimit, requestContext, routeGuard } from './http/middleware.ts';
+import { bearerAuth, cors, ipRateLimit, requestContext, routeGuard } from './http/middleware.ts';
 import type { Handlers, OperationId } from './http/route.ts';
 import { loadSpec } from './http/spec.ts';
 import type { Clock } from './lib/clock.ts';
@@ -82,6 +82,7 @@ export function createApp(options: AppOptions) {
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.use(requestContext(logger));
+  app.use(cors(config.corsOrigins));
 
   const publicSpecJson = readFileSync(generated('openapi.public.json'));
   const publicSpecYaml = readFileSync(generated('openapi.public.yaml'));

@@ -24,6 +24,7 @@ export interface Config {
   readonly maxCustomConfigs: number;
   readonly vpnConfigTtl: number;
   readonly trustProxy: boolean;
+  readonly corsOrigins: readonly string[];
   readonly shutdownTimeoutMs: number;
 }
 
@@ -116,6 +117,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxCustomConfigs: int(env, 'MAX_CUSTOM_CONFIGS', 20, 1, 100),
     vpnConfigTtl: int(env, 'VPN_CONFIG_TTL', 604_800, 60),
     trustProxy: bool(env, 'TRUST_PROXY', false),
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0),
   };
   return deepFreeze(config);

@@ -72,3 +72,23 @@ export function bearerAuth(authenticate: (token: string) => Promise<Caller>, lim
     next();
   };
 }
+
+/**
+ * CORS for browser clients of the SDK, for the origins listed in CORS_ORIGINS only. Preflights
+ * are answered here, before the contract's 405, since OPTIONS is not an API operation.
+ */
+export function cors(origins: readonly string[]): RequestHandler {
+  const allowed = new Set(origins);
+  return (req, res, next) => {
+    const origin = req.get('origin');
+    if (!origin || !(allowed.has(origin) || allowed.has('*'))) return next();
+    res.setHeader('Access-Control-Allow-Origin', allowed.has('*') ? '*' : origin);
+    res.setHeader('Vary', 'Origin');
+    res.setHeader('Access-Control-Expose-Headers', 'Retry-After, WWW-Authenticate, X-Request-Id');
+    if (req.method !== 'OPTIONS' || !req.get('access-control-request-method')) return next();
+    res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PATCH, DELETE');
+    res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, X-Request-Id');
+    res.setHeader('Access-Control-Max-Age', '600');
+    res.status(204).end();
+  };
+}
