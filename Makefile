@@ -18,7 +18,7 @@ export npm_config_audit := false
 
 DEPS := node_modules/.installed
 
-.PHONY: help install start dev test lint generate check-generated typecheck unit mock docs bench contract soak clean
+.PHONY: help install start test lint generate check-generated check-docs typecheck unit mock docs bench contract soak clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -48,18 +48,25 @@ lint: $(DEPS) ## Lint the contract (source and both bundles): zero errors, zero 
 typecheck: $(DEPS) ## Type-check the server, scripts and tests
 	npx tsc -p tsconfig.json
 
-unit: $(DEPS) ## Run the vitest suites (both SQLite and PostgreSQL)
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+unit: $(DEPS) $(CHROMIUM) ## Run the vitest suites (both databases; the docs page in headless Chromium)
 	bash scripts/ensure-postgres
 	npx vitest run
 
-test: lint check-generated typecheck unit ## Run every check: lint, generated drift, types, tests
+test: lint check-generated check-docs typecheck unit ## Run every check: lint, generated drift, docs drift, types, tests
 	@echo "make test: all checks passed"
 
 mock: $(DEPS) ## Serve the Prism mock of the public spec on http://localhost:4010
 	@echo "make mock: not built yet"
 
-docs: $(DEPS) ## Build docs/index.html (Redoc) from the public spec
-	@echo "make docs: not built yet"
+docs: $(DEPS) ## Build docs/index.html (Redoc, self-contained) and docs/errors.md from the public spec
+	node scripts/build-docs.ts
+
+check-docs: $(DEPS) ## Fail when docs/index.html or docs/errors.md differ from what the public spec produces
+	node scripts/build-docs.ts --check
 
 bench: $(DEPS) ## Benchmarks against in-run baselines; writes docs/benchmarks.md
 	@echo "make bench: not built yet"

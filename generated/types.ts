@@ -450,37 +450,15 @@ export interface components {
     schemas: {
         /**
          * @description Machine-readable error code. Codes are never renamed once released; clients switch on
-         *     them, never on `message`.
-         *
-         *     | code | HTTP | meaning |
-         *     | --- | --- | --- |
-         *     | VALIDATION_ERROR | 400 | The request does not match the contract; `details` lists each problem. |
-         *     | WEAK_PASSWORD | 400 | The password lacks an upper-case letter, a lower-case letter or a digit. |
-         *     | INVALID_OTP | 400 | The code is wrong, expired, already used or out of attempts. |
-         *     | INVALID_VERIFICATION_TOKEN | 400 | The verification token is unknown, expired or already used. |
-         *     | INVALID_CONFIG | 400 | The uploaded OpenVPN configuration is malformed or unsafe. |
-         *     | INVALID_CREDENTIALS | 401 | Wrong phone number or password. |
-         *     | UNAUTHORIZED | 401 | No bearer token was sent. |
-         *     | INVALID_TOKEN | 401 | The token is malformed, unknown or revoked. |
-         *     | TOKEN_EXPIRED | 401 | The token has expired; refresh it (access) or sign in again (refresh). |
-         *     | TOKEN_REUSED | 401 | A rotated refresh token was replayed; the whole session was revoked. |
-         *     | QUOTA_EXCEEDED | 403 | The data quota of the subscription is used up. |
-         *     | NOT_FOUND | 404 | No such resource (or it belongs to someone else). |
-         *     | METHOD_NOT_ALLOWED | 405 | The path exists but not with this method. |
-         *     | NOT_ACCEPTABLE | 406 | The server cannot answer in a media type the `Accept` header allows. |
-         *     | ACCOUNT_EXISTS | 409 | The phone number is already registered. |
-         *     | CONFIG_LIMIT_REACHED | 409 | The account already holds the maximum number of custom configs. |
-         *     | PAYLOAD_TOO_LARGE | 413 | The request body is larger than the limit. |
-         *     | UNSUPPORTED_MEDIA_TYPE | 415 | The request body is not `application/json`. |
-         *     | RATE_LIMIT_EXCEEDED | 429 | Too many requests; wait `retryAfter` seconds. |
-         *     | SERVER_ERROR | 500 | An unexpected error; report the `requestId`. |
-         *     | SERVICE_UNAVAILABLE | 503 | A dependency (the database) is down or the server is overloaded; retry later. |
-         *     | MAINTENANCE | 503 | The service is under planned maintenance; retry later. |
+         *     them, never on `message`. The HTTP status, meaning and client action of each code are in
+         *     `x-http-status`, `x-meaning` and `x-client-action`, and in the error-code table of the guides.
          * @enum {string}
          */
         ErrorCode: "VALIDATION_ERROR" | "WEAK_PASSWORD" | "INVALID_OTP" | "INVALID_VERIFICATION_TOKEN" | "INVALID_CONFIG" | "INVALID_CREDENTIALS" | "UNAUTHORIZED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "TOKEN_REUSED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "ACCOUNT_EXISTS" | "CONFIG_LIMIT_REACHED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMIT_EXCEEDED" | "SERVER_ERROR" | "SERVICE_UNAVAILABLE" | "MAINTENANCE";
         /**
-         * @description A phone number in E.164 format (`+`, country code, subscriber number; no spaces).
+         * @description A phone number in E.164 format (`+`, country code, subscriber number; no spaces). Beyond the
+         *     pattern, the number must be one a carrier could assign (libphonenumber's numbering plans):
+         *     impossible numbers such as `+10000000000` get 400 VALIDATION_ERROR.
          * @example +14155552671
          */
         PhoneNumber: string;
@@ -754,6 +732,11 @@ export interface components {
             available: boolean;
         };
         /**
+         * @description A VPN connection session id, returned by `reportConnectionStatus`.
+         * @example vpn_5Tg7Hj9Kl2Mn4Pq6Rs8U
+         */
+        VpnSessionId: string;
+        /**
          * @description The VPN connection state the client reports. `CONNECTING` and `CONNECTED` without a
          *     `sessionId` open a new VPN session; with one they update it. `DISCONNECTED` and `ERROR`
          *     close the given session.
@@ -761,11 +744,6 @@ export interface components {
          * @enum {string}
          */
         ConnectionStatus: "CONNECTING" | "CONNECTED" | "DISCONNECTED" | "ERROR";
-        /**
-         * @description A VPN connection session id, returned by `reportConnectionStatus`.
-         * @example vpn_5Tg7Hj9Kl2Mn4Pq6Rs8U
-         */
-        VpnSessionId: string;
         /**
          * @description An IPv4 or IPv6 address.
          * @example 10.8.0.2
@@ -1017,8 +995,8 @@ export type ConfigId = components['schemas']['ConfigId'];
 export type ConfigName = components['schemas']['ConfigName'];
 export type CustomConfig = components['schemas']['CustomConfig'];
 export type Location = components['schemas']['Location'];
-export type ConnectionStatus = components['schemas']['ConnectionStatus'];
 export type VpnSessionId = components['schemas']['VpnSessionId'];
+export type ConnectionStatus = components['schemas']['ConnectionStatus'];
 export type IpAddress = components['schemas']['IpAddress'];
 export type Usage = components['schemas']['Usage'];
 export type UsageResponse = components['schemas']['UsageResponse'];
@@ -1458,6 +1436,7 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
@@ -1610,6 +1589,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
@@ -1782,6 +1762,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
@@ -1884,6 +1865,7 @@ export interface operations {
                     "application/json": components["schemas"]["UsageResponse"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
@@ -1969,6 +1951,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
@@ -2136,6 +2119,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
@@ -2201,6 +2185,7 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
@@ -2241,6 +2226,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
         };
@@ -2281,6 +2267,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["ServiceUnavailable"];

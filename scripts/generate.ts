@@ -15,7 +15,8 @@ function run(cmd: string, args: string[]): void {
     execFileSync(bin(cmd), args, { cwd: root, stdio: 'pipe' });
   } catch (error) {
     process.stderr.write((error as { stderr?: Buffer }).stderr ?? '');
-    throw error;
+    console.error(`${cmd} failed; see above`);
+    process.exit(1);
   }
 }
 

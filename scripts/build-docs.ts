@@ -1,0 +1,84 @@
+// Builds the published docs from the PUBLIC bundle (the x-internal test bypass is not in it):
+// docs/index.html, a Redoc page that renders offline (script, styles and spec inlined, no CDN,
+// no telemetry), and docs/errors.md (scripts/errors-doc.ts). `--check` builds into a temporary
+// folder and fails on any difference, like scripts/generate.ts, so stale docs break `make test`.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BANNER, renderErrorsDoc, type Spec } from './errors-doc.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+const SPEC = join(root, 'generated', 'openapi.public.json');
+export const OUTPUTS = ['index.html', 'errors.md'] as const;
+
+// Redoc 3 shows its "API docs by" badge as an <img> from cdn.redoc.ly; an inline SVG keeps the
+// attribution without a request leaving the machine.
+const BADGE = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='48' height='14'%3E%3Ctext x='0' y='11' font-family='sans-serif' font-size='11' fill='%23444'%3ERedocly%3C/text%3E%3C/svg%3E";
+const REPLACE: Array<[RegExp, string]> = [[/https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(-full)?\.svg/g, BADGE]];
+
+// Anything that would make the page fetch from the network when it loads.
+const EXTERNAL: Array<[RegExp, string]> = [
+  [/<script\b[^>]*\bsrc\s*=/i, 'a <script src=...>'],
+  [/<link\b[^>]*\bhref\s*=\s*["']?(https?:)?\/\//i, 'a <link> to another host'],
+  [/\bimport\s*(\{[^}]*\}\s*from\s*)?["']https?:/i, 'an import from a URL'],
+  [/fonts\.(googleapis|gstatic)\.com/i, 'a web font'],
+  [/cdn\.redoc\.ly|cdn\.redocly\.com\/redoc\//i, 'a Redoc CDN URL'],
+  [/@import\s+url\(\s*["']?https?:/i, 'a CSS @import from a URL'],
+];
+
+export function selfContainedProblems(html: string): string[] {
+  return EXTERNAL.filter(([pattern]) => pattern.test(html)).map(([, what]) => `docs/index.html contains ${what}`);
+}
+
+function buildHtml(file: string): void {
+  const args = ['build-docs', SPEC, '-o', file, '--inlineBundle', '--lint-config', 'off'];
+  try {
+    // REDOCLY_TELEMETRY=off also writes `disableTelemetry: true` into the page's Redoc options.
+    execFileSync(join(root, 'node_modules', '.bin', 'redocly'), args, {
+      cwd: root, stdio: 'pipe',
+      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+    });
+  } catch (error) {
+    process.stderr.write((error as { stderr?: Buffer }).stderr ?? '');
+    throw error;
+  }
+  let html = readFileSync(file, 'utf8');
+  for (const [pattern, value] of REPLACE) html = html.replace(pattern, value);
+  if (!html.includes('"disableTelemetry":true')) throw new Error('docs/index.html: Redoc telemetry is not disabled');
+  const problems = selfContainedProblems(html);
+  if (problems.length > 0) throw new Error(`${problems.join('\n')}\nThe page must render offline; update the post-processing in scripts/build-docs.ts.`);
+  writeFileSync(file, html.replace(/^<!DOCTYPE html>\n?/i, `<!DOCTYPE html>\n<!-- ${BANNER} -->\n`));
+}
+
+export function buildDocs(out: string): void {
+  buildHtml(join(out, 'index.html'));
+  const spec = JSON.parse(readFileSync(SPEC, 'utf8')) as Spec;
+  writeFileSync(join(out, 'errors.md'), renderErrorsDoc(spec));
+}
+
+function check(): number {
+  const tmp = mkdtempSync(join(tmpdir(), 'barqnet-docs-'));
+  try {
+    buildDocs(tmp);
+    const drift = OUTPUTS.filter((name) => {
+      const committed = join(root, 'docs', name);
+      return !existsSync(committed) || readFileSync(committed, 'utf8') !== readFileSync(join(tmp, name), 'utf8');
+    });
+    if (drift.length > 0) {
+      console.error(`docs/ is out of date or was edited by hand: ${drift.join(', ')}`);
+      console.error('Run `make docs` and commit the result.');
+      return 1;
+    }
+    console.log('docs/index.html and docs/errors.md match generated/openapi.public.json');
+    return 0;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) {
+  if (process.argv.includes('--check')) process.exit(check());
+  buildDocs(join(root, 'docs'));
+  console.log('docs/index.html and docs/errors.md rebuilt from generated/openapi.public.json');
+}
