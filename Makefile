@@ -18,7 +18,7 @@ export npm_config_audit := false
 
 DEPS := node_modules/.installed
 
-.PHONY: help install start test lint generate check-generated check-docs typecheck unit mock docs bench contract soak clean
+.PHONY: help install start test lint generate check-generated check-docs typecheck unit sdk mock docs bench contract soak clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -45,8 +45,12 @@ lint: $(DEPS) ## Lint the contract (source and both bundles): zero errors, zero 
 	npx redocly lint --config openapi/redocly.yaml --max-problems 50
 	npx redocly lint generated/openapi.json generated/openapi.public.json --config openapi/redocly.yaml --max-problems 50
 
-typecheck: $(DEPS) ## Type-check the server, scripts and tests
+typecheck: $(DEPS) ## Type-check the server, scripts, tests and the SDK
 	npx tsc -p tsconfig.json
+	npm run typecheck -w @barqnet/client
+
+sdk: $(DEPS) ## Build the TypeScript SDK and the barqnet CLI (clients/typescript/dist)
+	npm run build -w @barqnet/client
 
 CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):

@@ -611,7 +611,7 @@ export interface components {
         };
         /**
          * @description A JWT access token (HS256), valid for `expiresIn` seconds. Send as `Authorization Bearer`.
-         * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c3JfOGZLcTJMbU40cFJ0NlZ3WDl5WmEifQ.c2lnbmF0dXJl
+         * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c3JfOGZLcTJMbU40cFJ0NlZ3WDl5WmEiLCJzaWQiOiJzZXNfSnE4TG0yTnA0UnQ2Vnc4WHkwWmEiLCJpc3MiOiJiYXJxbmV0LWFwaSIsImF1ZCI6ImJhcnFuZXQtY2xpZW50cyIsImlhdCI6MTc2MDQzNzgwMCwiZXhwIjoxNzYwNDQxNDAwfQ.XCtawayy8wU3YG1bX2xrRyqJRHJWVzNCoCnPVwXT1L0
          */
         AccessToken: string;
         /**
@@ -865,6 +865,8 @@ export interface components {
         /** @description The database is unreachable, the server is overloaded, or under maintenance. */
         ServiceUnavailable: {
             headers: {
+                /** @description Seconds after which a retry may succeed, when the server knows (RFC 9110 §10.2.3). */
+                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {
@@ -1368,7 +1370,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "success": true,
-                     *       "accessToken": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c3JfOGZLcTJMbU40cFJ0NlZ3WDl5WmEifQ.bmV3c2lnbmF0dXJl",
+                     *       "accessToken": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c3JfOGZLcTJMbU40cFJ0NlZ3WDl5WmEiLCJzaWQiOiJzZXNfSnE4TG0yTnA0UnQ2Vnc4WHkwWmEiLCJpc3MiOiJiYXJxbmV0LWFwaSIsImF1ZCI6ImJhcnFuZXQtY2xpZW50cyIsImlhdCI6MTc2MDQzNzgwMCwiZXhwIjoxNzYwNDQxNDAwfQ.XCtawayy8wU3YG1bX2xrRyqJRHJWVzNCoCnPVwXT1L0",
                      *       "refreshToken": "rt_TmV3LXJlZnJlc2gtdG9rZW4tYWZ0ZXItcm90YXRpb24",
                      *       "tokenType": "Bearer",
                      *       "expiresIn": 3600,

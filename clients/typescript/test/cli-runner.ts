@@ -1,0 +1,56 @@
+// Drives the `barqnet` CLI as a child process: answer prompts as they appear, collect the output.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO } from './processes.ts';
+
+export const CLI_SOURCE = join(REPO, 'clients', 'typescript', 'src', 'cli.ts');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export class CliRun {
+  readonly child: ChildProcess;
+  stdout = '';
+  stderr = '';
+  readonly #exit: Promise<number | null>;
+
+  constructor(args: string[], env: Record<string, string>, options: { node?: string; entry?: string } = {}) {
+    this.child = spawn(options.node ?? process.execPath, [options.entry ?? CLI_SOURCE, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.child.stdout!.on('data', (c: Buffer) => (this.stdout += c.toString()));
+    this.child.stderr!.on('data', (c: Buffer) => (this.stderr += c.toString()));
+    this.#exit = new Promise((ok) => this.child.once('exit', (code) => ok(code)));
+  }
+
+  /** Resolves once stderr (where prompts go) matches `pattern`. */
+  async prompt(pattern: RegExp, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(this.stderr)) {
+      if (this.child.exitCode !== null) throw new Error(`CLI exited (${this.child.exitCode}) before prompting ${pattern}:\n${this.stderr}`);
+      if (Date.now() > deadline) throw new Error(`no prompt ${pattern} within ${timeoutMs} ms:\n${this.stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  answer(line: string): void {
+    this.child.stdin!.write(`${line}\n`);
+  }
+
+  async done(): Promise<CliResult> {
+    this.child.stdin!.end();
+    const code = await this.#exit;
+    return { code, stdout: this.stdout, stderr: this.stderr };
+  }
+}
+
+/** Runs a command with all answers known up front. */
+export function runCli(args: string[], env: Record<string, string>, answers: string[] = [], options: { node?: string; entry?: string } = {}): Promise<CliResult> {
+  const run = new CliRun(args, env, options);
+  for (const line of answers) run.answer(line);
+  return run.done();
+}

@@ -1,0 +1,28 @@
+// The middleware's lists of public and token-issuing operations must follow the contract.
+import { describe, expect, it } from 'vitest';
+import { PUBLIC_PATHS, TOKEN_PATHS } from '../src/auth-middleware.ts';
+import spec from '../../../generated/openapi.json' with { type: 'json' };
+
+type Operation = { security?: unknown[]; 'x-internal'?: boolean; responses: Record<string, { content?: { 'application/json'?: { schema?: { $ref?: string; properties?: Record<string, unknown> } } } }> };
+const operations = Object.entries(spec.paths as Record<string, Record<string, Operation>>).flatMap(([path, item]) =>
+  Object.values(item).map((op) => ({ path, op })),
+);
+
+describe('auth middleware path lists', () => {
+  it('PUBLIC_PATHS is exactly the set of operations with `security: []`', () => {
+    const open = operations.filter(({ op }) => Array.isArray(op.security) && op.security.length === 0).map(({ path }) => path);
+    expect([...PUBLIC_PATHS].sort()).toEqual([...new Set(open)].sort());
+  });
+
+  // the internal test bypass also hands out tokens, but a client never adopts those by itself
+  it('TOKEN_PATHS is exactly the set of public-contract operations whose success answer carries a refresh token', () => {
+    const issuing = operations
+      .filter(({ op }) => !op['x-internal'])
+      .filter(({ op }) => {
+        const schema = (op.responses['200'] ?? op.responses['201'])?.content?.['application/json']?.schema;
+        return schema?.$ref === '#/components/schemas/AuthResult' || (schema?.properties !== undefined && 'refreshToken' in schema.properties && 'expiresIn' in schema.properties);
+      })
+      .map(({ path }) => path);
+    expect([...TOKEN_PATHS].sort()).toEqual([...new Set(issuing)].sort());
+  });
+});
