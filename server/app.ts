@@ -15,7 +15,7 @@ import type { Db } from './db/index.ts';
 import { errorHandler, sendError } from './http/errors.ts';
 import { bearerAuth, cors, ipRateLimit, requestContext, routeGuard } from './http/middleware.ts';
 import type { Handlers, OperationId } from './http/route.ts';
-import { loadSpec } from './http/spec.ts';
+import { loadSpec, withoutOperation } from './http/spec.ts';
 import type { Clock } from './lib/clock.ts';
 import { systemClock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
@@ -59,7 +59,8 @@ export function createApp(options: AppOptions) {
     clock,
     logger,
     sms: options.sms ?? chosen.sms,
-    outbox: options.sms && 'latest' in options.sms ? (options.sms as TestOutbox) : chosen.outbox,
+    // The bypass reads the outbox, so only test mode ever has one.
+    outbox: !config.testMode ? undefined : options.sms && 'latest' in options.sms ? (options.sms as TestOutbox) : chosen.outbox,
     jwt: createJwt(config.jwt),
     secrets: createSecrets(config.jwt.secret),
     hasher: options.hasher ?? createHasher(config.hash),
@@ -75,7 +76,6 @@ export function createApp(options: AppOptions) {
     ...userRoutes(createUserService(deps, auth, sessions, otp)),
     ...systemRoutes(deps, Date.now()),
   };
-  if (!config.testMode) spec.operations.splice(spec.operations.findIndex((o) => o.operationId === 'testAuthBypass'), 1);
 
   const app = express();
   app.disable('x-powered-by');
@@ -95,7 +95,9 @@ export function createApp(options: AppOptions) {
     });
   });
 
-  app.use(routeGuard(config.testMode ? spec : { ...spec, match: (m, p) => (p === '/v1/test/auth/bypass' ? { kind: 'no-path' } : spec.match(m, p)) }));
+  // Outside test mode the bypass does not exist: no route, and 404 like any unknown path.
+  const served = config.testMode ? spec : withoutOperation(spec, 'testAuthBypass');
+  app.use(routeGuard(served));
   app.use(ipRateLimit(deps.limiter, config.ipRateLimitPerMinute));
   app.use(bearerAuth(sessions.authenticate, deps.limiter, config.userRateLimitPerMinute));
   app.use(express.json({ limit: config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
@@ -112,7 +114,7 @@ export function createApp(options: AppOptions) {
   );
 
   const router = express.Router();
-  for (const op of spec.operations) {
+  for (const op of served.operations) {
     // The contract types each handler; the loop only needs their common shape.
     const handler = handlers[op.operationId as OperationId] as unknown as (ctx: object) => Promise<{ status: number; body: unknown }>;
     router[op.method](op.expressPath, async (req: Request, res: Response) => {

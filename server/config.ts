@@ -37,8 +37,9 @@ type Env = Record<string, string | undefined>;
 function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
+  // Decimal digits only: Number() would also take '0x1F90', '8e3' and ' 80 '.
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
   }
   return value;
@@ -80,6 +81,11 @@ export function loadConfig(env: Env = process.env): Config {
     from: env.TWILIO_FROM ?? '',
     baseUrl: env.TWILIO_BASE_URL || 'https://api.twilio.com',
   };
+  const twilioUrl = URL.canParse(twilio.baseUrl) ? new URL(twilio.baseUrl) : undefined;
+  if (!twilioUrl || (twilioUrl.protocol !== 'https:' && twilioUrl.protocol !== 'http:')) {
+    throw new ConfigError(`TWILIO_BASE_URL must be an http(s) URL, got "${twilio.baseUrl}"`);
+  }
+  if (production && twilioUrl.protocol !== 'https:') throw new ConfigError('TWILIO_BASE_URL must use https in production: the auth token goes with every request');
   if (smsProvider === 'twilio' && (!twilio.accountSid || !twilio.authToken || !twilio.from)) {
     throw new ConfigError('SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM');
   }

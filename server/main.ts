@@ -1,5 +1,5 @@
 // Starts the API: config, database (migrated), locations, HTTP server, graceful shutdown.
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDb } from './db/index.ts';
@@ -37,10 +37,19 @@ async function main(): Promise<void> {
   logger.info('listening', { url: `http://${host}:${port}`, env: config.env, database: db.dialect, testMode: config.testMode });
 
   let stopping = false;
+  // Keep-alive sockets would hold the process open until the forced exit: answers still being
+  // worked on at shutdown, and any that arrive after, say `Connection: close` instead.
+  const inFlight = new Set<ServerResponse>();
+  server.prependListener('request', (_req, res: ServerResponse) => {
+    if (stopping) res.setHeader('Connection', 'close');
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+  });
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info('shutdown', { signal });
+    for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
     // In-flight requests finish; idle keep-alive sockets close now; a hard stop after the timeout.
     const force = setTimeout(() => {
       logger.warn('shutdown.forced', { timeoutMs: config.shutdownTimeoutMs });

@@ -31,7 +31,8 @@ export function createOtpService(deps: Deps) {
       await deps.sms.send(phone, `Your BarqNet code is ${code}. It expires in ${Math.round(config.otp.ttl / 60)} minutes.`);
     } catch (error) {
       deps.logger.error('sms.failed', { error: (error as Error).message });
-      await store.consumeCode(db, id, clock.now());
+      // A send that never reached the phone neither counts against the hourly limit nor stays usable.
+      await store.deleteCode(db, id);
       throw new UnavailableError('The SMS could not be sent; retry shortly', 30);
     }
     return { sessionId: id, expiresIn: config.otp.ttl };

@@ -45,6 +45,10 @@ export function consumeCode(tx: Db, id: string, now: number) {
   return tx.run('UPDATE otp_codes SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL', [now, id]);
 }
 
+export function deleteCode(db: Db, id: string) {
+  return db.run('DELETE FROM otp_codes WHERE id = ?', [id]);
+}
+
 /** Counts a wrong attempt; the code dies with its last attempt. Returns the attempts made. */
 export async function recordWrongAttempt(tx: Db, id: string, maxAttempts: number, now: number): Promise<number> {
   const row = await tx.one<{ attempts: number }>(

@@ -149,6 +149,25 @@ for (const dialect of DIALECTS) {
       await done;
     });
 
+    it('answers concurrent writes each with its own count, a failing one alone', async () => {
+      await addUser(db, 'u1', '+15550001');
+      // issued together: on SQLite they share one group commit
+      const results = await Promise.allSettled([
+        db.run('UPDATE users SET name = ? WHERE id = ?', ['a', 'u1']),
+        addUser(db, 'u2', '+15550002'),
+        addUser(db, 'u3', '+15550001'), // duplicate phone
+        db.run('DELETE FROM users WHERE id = ?', ['nobody']),
+        addUser(db, 'u4', '+15550004'),
+      ]);
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'failed'))).toEqual([1, 1, 'failed', 0, 1]);
+      expect(isUniqueViolation((results[2] as PromiseRejectedResult).reason)).toBe(true);
+      expect(await db.all('SELECT id, name FROM users ORDER BY id')).toEqual([
+        { id: 'u1', name: 'a' },
+        { id: 'u2', name: null },
+        { id: 'u4', name: null },
+      ]);
+    });
+
     it('supports UPDATE ... RETURNING', async () => {
       await addUser(db, 'u1', '+15550001');
       const row = await db.one('UPDATE users SET plan = ?, updated_at = ? WHERE id = ? RETURNING id, plan, updated_at', ['pro', T0 + 5, 'u1']);

@@ -7,6 +7,13 @@ import type { Db } from './types.ts';
 
 type Row = Record<string, unknown>;
 
+interface PendingWrite {
+  sql: string;
+  params: readonly unknown[] | undefined;
+  resolve(changes: number): void;
+  reject(error: unknown): void;
+}
+
 const DML = /^\s*(insert|update|delete|replace)\b/i;
 
 /** FIFO lock; `unlock` hands it straight to the next waiter so nobody can slip in between. */
@@ -42,6 +49,7 @@ export class SqliteDb implements Db {
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
   private readonly mutex = new Mutex();
+  private pending: PendingWrite[] = [];
 
   /** `file` is a path (relative to cwd) or ':memory:' */
   constructor(file: string) {
@@ -70,7 +78,12 @@ export class SqliteDb implements Db {
   }
 
   run(sql: string, params?: readonly unknown[]): Promise<number> {
-    return currentTx(this)?.run(sql, params) ?? this.exclusive(() => this.runNow(sql, params));
+    const tx = currentTx(this);
+    if (tx) return tx.run(sql, params);
+    if (!DML.test(sql)) return this.exclusive(() => this.runNow(sql, params));
+    return new Promise((resolve, reject) => {
+      if (this.pending.push({ sql, params, resolve, reject }) === 1) setImmediate(() => void this.commitPending());
+    });
   }
 
   ping(): Promise<void> {
@@ -109,6 +122,43 @@ export class SqliteDb implements Db {
     } finally {
       this.mutex.unlock();
     }
+  }
+
+  /**
+   * Group commit. With synchronous=FULL every commit is an fsync on the event loop's thread, so
+   * one commit per write caps writes at 1/fsync and stalls every other request meanwhile. The
+   * autocommit writes that arrive in one turn of the event loop share one transaction instead:
+   * one fsync, and each caller is answered only after it. A failed statement fails alone (SQLite
+   * undoes just that statement), unless it ended the transaction, which fails the whole batch.
+   */
+  private async commitPending(): Promise<void> {
+    await this.mutex.lock();
+    const batch = this.pending;
+    this.pending = [];
+    const results: ({ ok: true; changes: number } | { ok: false; error: unknown })[] = [];
+    try {
+      if (batch.length > 1) this.db.exec('BEGIN IMMEDIATE');
+      for (const write of batch) {
+        try {
+          results.push({ ok: true, changes: this.runNow(write.sql, write.params) });
+        } catch (error) {
+          if (batch.length > 1 && !this.db.isTransaction) throw error;
+          results.push({ ok: false, error });
+        }
+      }
+      if (batch.length > 1) this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.isOpen && this.db.isTransaction) this.db.exec('ROLLBACK');
+      for (const write of batch) write.reject(error);
+      return;
+    } finally {
+      this.mutex.unlock();
+    }
+    batch.forEach((write, i) => {
+      const result = results[i]!;
+      if (result.ok) write.resolve(result.changes);
+      else write.reject(result.error);
+    });
   }
 
   /** Run synchronous work now, or after the open transaction (if any) finishes. */

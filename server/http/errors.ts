@@ -18,6 +18,8 @@ const BY_STATUS: Record<number, ErrorCode> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
+const TOKEN_ERRORS = new Set<ErrorCode>(['INVALID_TOKEN', 'TOKEN_EXPIRED', 'TOKEN_REUSED']);
+
 interface Envelope {
   success: false;
   error: ErrorCode;
@@ -30,7 +32,8 @@ interface Envelope {
 
 export function sendError(res: Response, status: number, body: Omit<Envelope, 'success'>): void {
   if (status === 401) {
-    const error = body.error === 'UNAUTHORIZED' ? '' : ', error="invalid_token"';
+    // RFC 6750 §3.1: `invalid_token` only when a token was presented; not for a missing token or a wrong password.
+    const error = TOKEN_ERRORS.has(body.error) ? ', error="invalid_token"' : '';
     res.setHeader('WWW-Authenticate', `Bearer realm="barqnet"${error}`);
   }
   if (body.retryAfter !== undefined) res.setHeader('Retry-After', String(body.retryAfter));

@@ -56,3 +56,21 @@ export function loadSpec(file = new URL('../../generated/openapi.json', import.m
     },
   };
 }
+
+/** The same spec with one operation gone: its path answers 404 (or 405 when others remain). */
+export function withoutOperation(spec: Spec, operationId: string): Spec {
+  const gone = spec.operations.find((o) => o.operationId === operationId);
+  if (!gone) return spec;
+  return {
+    ...spec,
+    operations: spec.operations.filter((o) => o !== gone),
+    match(method, path) {
+      const found = spec.match(method, path);
+      const probe = spec.match(gone.method, path);
+      if (probe.kind !== 'ok' || probe.operation !== gone) return found;
+      if (found.kind === 'ok' && found.operation !== gone) return found;
+      const allow = found.kind === 'no-method' ? found.allow.split(', ').filter((m) => m !== gone.method.toUpperCase()) : [];
+      return allow.length > 0 ? { kind: 'no-method', allow: allow.join(', ') } : { kind: 'no-path' };
+    },
+  };
+}

@@ -9,16 +9,31 @@ export interface Logger {
 }
 
 const ORDER: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
-const SECRET = /pass(word)?|otp|^code$|token|secret|authorization|cookie/i;
+const SECRET = /pass(word)?|otp|^code$|token|secret|authorization|cookie|api[-_]?key|private[-_]?key|credential/i;
 
-export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 5 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
-    out[key] = SECRET.test(key) ? '[REDACTED]' : redact(inner, depth + 1);
+const MAX_DEPTH = 8;
+
+/**
+ * A copy of `value` safe to log: secret-named fields replaced at any depth, cycles and anything
+ * deeper than MAX_DEPTH cut (never passed through unredacted), errors and dates made readable.
+ */
+export function redact(value: unknown, depth = 0, seen: WeakSet<object> = new WeakSet()): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) return { name: value.name, message: value.message };
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  if (depth >= MAX_DEPTH) return '[Truncated]';
+  if (seen.has(value)) return '[Circular]';
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1, seen));
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      out[key] = SECRET.test(key) ? '[REDACTED]' : redact(inner, depth + 1, seen);
+    }
+    return out;
+  } finally {
+    seen.delete(value);
   }
-  return out;
 }
 
 export function createLogger(level: Level | 'silent' = 'info', write: (line: string) => void = (line) => process.stdout.write(line)): Logger {

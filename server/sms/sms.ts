@@ -36,14 +36,23 @@ export function twilioSender(options: { accountSid: string; authToken: string; f
   const doFetch = options.fetch ?? fetch;
   const url = `${options.baseUrl.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(options.accountSid)}/Messages.json`;
   const auth = Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64');
+  // TWILIO_FROM is a number or a Messaging Service (MG + 32 hex), which Twilio takes as MessagingServiceSid.
+  const sender: Record<string, string> = /^MG[0-9a-f]{32}$/i.test(options.from) ? { MessagingServiceSid: options.from } : { From: options.from };
   return {
     async send(to, text) {
-      const response = await doFetch(url, {
-        method: 'POST',
-        headers: { authorization: `Basic ${auth}`, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ To: to, From: options.from, Body: text }),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-      });
+      let response: Response;
+      try {
+        response = await doFetch(url, {
+          method: 'POST',
+          headers: { authorization: `Basic ${auth}`, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ To: to, ...sender, Body: text }),
+          signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+        });
+      } catch (error) {
+        // One error type for callers, whether Twilio refused, timed out or could not be reached.
+        const reason = (error as Error)?.name === 'TimeoutError' ? 'timed out' : `could not be reached (${(error as Error)?.message ?? 'network error'})`;
+        throw new SmsDeliveryError(`Twilio ${reason}`, { cause: error });
+      }
       if (!response.ok) {
         const body = (await response.json().catch(() => ({}))) as { code?: number; message?: string };
         throw new SmsDeliveryError(`Twilio answered ${response.status}${body.code ? ` (code ${body.code})` : ''}: ${body.message ?? 'no message'}`);

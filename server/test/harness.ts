@@ -35,12 +35,15 @@ export interface Harness {
 export interface HarnessOptions {
   /** Replaces the SMS outbox (e.g. a sender that fails); lastCode() then sees nothing. */
   sms?: SmsSender;
+  /** Wraps the fresh database the app gets (e.g. to simulate an outage); h.db is the wrapper. */
+  wrapDb?: (db: Db) => Db;
 }
 
 export async function startHarness(dialect: Dialect, env: Record<string, string> = {}, options: HarnessOptions = {}): Promise<Harness> {
   const config = loadConfig({ NODE_ENV: 'test', TEST_MODE: '1', LOG_LEVEL: 'silent', ...env });
-  const db = await freshDb(dialect);
-  await seedLocations(db);
+  const fresh = await freshDb(dialect);
+  await seedLocations(fresh);
+  const db = options.wrapDb ? options.wrapDb(fresh) : fresh;
   const clock = fakeClock(Date.now());
   const outbox = testOutbox();
   const app = createApp({ config, db, clock, sms: options.sms ?? outbox, logger: createLogger('silent') });
@@ -98,7 +101,7 @@ export async function startHarness(dialect: Dialect, env: Record<string, string>
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await db.close();
+      await fresh.close();
     },
   };
 }

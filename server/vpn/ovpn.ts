@@ -30,8 +30,17 @@ const FORBIDDEN: Record<string, string> = {
   setenv: 'it changes the environment of programs',
   'setenv-safe': 'it changes the environment of programs',
   'tmp-dir': 'it changes where the client writes files',
+  'replay-persist': 'it writes files on the client',
+  'tls-export-cert': 'it writes files on the client',
+  iproute: 'it replaces the command the client runs to set routes',
+  'win-sys': 'it changes where the client looks for system programs',
+  'dns-updown': 'it runs a program on the client',
+  providers: 'it loads a library into the client',
+  'pkcs11-providers': 'it loads a library into the client',
+  engine: 'it can load a library into the client',
 };
-const BLOCKS = new Set(['ca', 'cert', 'key', 'tls-auth', 'tls-crypt', 'tls-crypt-v2', 'extra-certs', 'pkcs12', 'secret', 'dh', 'connection', 'http-proxy-user-pass', 'peer-fingerprint']);
+// Data blocks hold keys and certificates; <connection> holds options, which are checked like the rest.
+const BLOCKS = new Set(['ca', 'cert', 'key', 'tls-auth', 'tls-crypt', 'tls-crypt-v2', 'extra-certs', 'pkcs12', 'secret', 'dh', 'http-proxy-user-pass', 'peer-fingerprint']);
 const HOST = /^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$/;
 
 export interface OvpnSummary {
@@ -40,16 +49,25 @@ export interface OvpnSummary {
   protocol: 'udp' | 'tcp';
 }
 
+const protocolOf = (proto: string | undefined): 'udp' | 'tcp' | undefined => (proto?.startsWith('tcp') ? 'tcp' : proto?.startsWith('udp') ? 'udp' : undefined);
+
 export function validateOvpn(content: string): OvpnSummary {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(content)) throw new InvalidConfigError('The config contains control characters; upload a text .ovpn file');
   let block: string | undefined;
+  let inConnection = false;
   let isClient = false;
   let hasDev = false;
-  let protocol: 'udp' | 'tcp' = 'udp';
-  let remote: OvpnSummary | undefined;
-  const lines = content.split(/\r?\n/);
-  lines.forEach((raw, index) => {
+  // `proto` and `port` apply to every remote that does not name its own, wherever they appear.
+  let protocol: 'udp' | 'tcp' | undefined;
+  let defaultPort: number | undefined;
+  let remote: { serverAddress: string; port: number | undefined; protocol: 'udp' | 'tcp' | undefined } | undefined;
+  const portOf = (value: string, directive: string, at: string) => {
+    const port = Number(value);
+    if (!/^\d+$/.test(value) || port < 1 || port > 65535) throw new InvalidConfigError(`'${directive}' port must be 1-65535 (${at})`);
+    return port;
+  };
+  content.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim();
     const at = `line ${index + 1}`;
     if (block) {
@@ -58,10 +76,13 @@ export function validateOvpn(content: string): OvpnSummary {
       return;
     }
     if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
-    const open = /^<([a-z0-9-]+)>$/i.exec(line);
-    if (open) {
-      if (!BLOCKS.has(open[1]!.toLowerCase())) throw new InvalidConfigError(`Block <${open[1]}> is not allowed (${at})`);
-      block = open[1]!.toLowerCase();
+    const tag = /^<(\/?)([a-z0-9-]+)>$/i.exec(line);
+    if (tag) {
+      const name = tag[2]!.toLowerCase();
+      if (name === 'connection' && tag[1] === '' && !inConnection) inConnection = true;
+      else if (name === 'connection' && tag[1] === '/' && inConnection) inConnection = false;
+      else if (tag[1] === '' && BLOCKS.has(name) && !inConnection) block = name;
+      else throw new InvalidConfigError(`Block ${line} is not allowed here (${at})`);
       return;
     }
     const [name = '', ...args] = line.replace(/^--/, '').split(/\s+/);
@@ -70,18 +91,18 @@ export function validateOvpn(content: string): OvpnSummary {
     if (!/^[a-z0-9-]+$/.test(directive)) throw new InvalidConfigError(`'${name}' is not an OpenVPN directive (${at})`);
     if (directive === 'client' || directive === 'tls-client') isClient = true;
     if (directive === 'dev') hasDev = /^(tun|tap)\d*$/.test(args[0] ?? '');
-    if (directive === 'proto') protocol = (args[0] ?? '').startsWith('tcp') ? 'tcp' : 'udp';
+    if (directive === 'proto' && !inConnection) protocol = protocolOf(args[0]);
+    if ((directive === 'port' || directive === 'rport') && !inConnection && args[0]) defaultPort = portOf(args[0], directive, at);
     if (directive === 'remote' && !remote) {
-      const [host = '', port = '1194', proto] = args;
-      const portNumber = Number(port);
+      const [host = '', port, proto] = args;
       if (!HOST.test(host) || host.length > 253) throw new InvalidConfigError(`'remote' needs a host name or address (${at})`);
-      if (!Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535) throw new InvalidConfigError(`'remote' port must be 1-65535 (${at})`);
-      remote = { serverAddress: host, port: portNumber, protocol: proto?.startsWith('tcp') ? 'tcp' : proto?.startsWith('udp') ? 'udp' : protocol };
+      remote = { serverAddress: host, port: port === undefined ? undefined : portOf(port, 'remote', at), protocol: protocolOf(proto) };
     }
   });
   if (block) throw new InvalidConfigError(`Block <${block}> is not closed`);
+  if (inConnection) throw new InvalidConfigError('Block <connection> is not closed');
   if (!isClient) throw new InvalidConfigError("The config is not a client config: 'client' is missing");
   if (!hasDev) throw new InvalidConfigError("The config needs 'dev tun' or 'dev tap'");
   if (!remote) throw new InvalidConfigError("The config needs a 'remote' server");
-  return { ...remote, protocol: remote.protocol ?? protocol };
+  return { serverAddress: remote.serverAddress, port: remote.port ?? defaultPort ?? 1194, protocol: remote.protocol ?? protocol ?? 'udp' };
 }

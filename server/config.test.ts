@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEV_JWT_SECRET, loadConfig } from './config.ts';
+
+const SECRET = 'k3Jx9vQ2mW8pL5tR7yB4nC6hF1dG0sAe';
+const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: SECRET, SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 'token', TWILIO_FROM: '+15005550006' };
+
+function refusal(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error(`expected ${JSON.stringify(env)} to be refused`);
+}
+
+describe('loadConfig', () => {
+  it('loadConfig_emptyEnvironment_hasTheDocumentedDefaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      env: 'development',
+      port: 8080,
+      host: '0.0.0.0',
+      databaseUrl: 'sqlite:./data/barqnet.db',
+      testMode: false,
+      version: '1.0.0',
+      jwt: { secret: DEV_JWT_SECRET, issuer: 'barqnet-api', audience: 'barqnet-clients' },
+      accessTokenTtl: 3600,
+      refreshTokenTtl: 30 * 86_400,
+      refreshGraceSeconds: 10,
+      otp: { ttl: 600, maxAttempts: 3, sendsPerHour: 3, sendsPerIpPerHour: 20 },
+      login: { maxFailures: 5, lockoutSeconds: 900 },
+      userRateLimitPerMinute: 100,
+      ipRateLimitPerMinute: 600,
+      hash: { concurrency: 2, queueLimit: 256 },
+      bodyLimit: '100kb',
+      validateResponses: true,
+      logLevel: 'info',
+      sms: { provider: 'console', twilio: { baseUrl: 'https://api.twilio.com' } },
+      defaultDataQuota: 10 * 1024 ** 3,
+      maxCustomConfigs: 20,
+      vpnConfigTtl: 7 * 86_400,
+      trustProxy: false,
+      shutdownTimeoutMs: 10_000,
+    });
+  });
+
+  it('loadConfig_emptyStrings_meanTheDefault', () => {
+    expect(loadConfig({ PORT: '', TEST_MODE: '', JWT_SECRET: '' })).toMatchObject({ port: 8080, testMode: false, jwt: { secret: DEV_JWT_SECRET } });
+  });
+
+  it('loadConfig_overrides_areParsed', () => {
+    const config = loadConfig({ PORT: '9000', TEST_MODE: 'true', TRUST_PROXY: '1', ACCESS_TOKEN_TTL: '60', LOG_LEVEL: 'silent', DATABASE_URL: 'postgres://u:p@db:5432/x' });
+    expect(config).toMatchObject({ port: 9000, testMode: true, trustProxy: true, accessTokenTtl: 60, logLevel: 'silent', databaseUrl: 'postgres://u:p@db:5432/x' });
+  });
+
+  it('loadConfig_production_refusesAMissingDefaultOrShortSecret', () => {
+    for (const JWT_SECRET of ['', DEV_JWT_SECRET, 'x'.repeat(31)]) {
+      expect(refusal({ ...PRODUCTION, JWT_SECRET })).toMatch(/JWT_SECRET/);
+    }
+    const { JWT_SECRET: _omitted, ...withoutSecret } = PRODUCTION;
+    expect(refusal(withoutSecret)).toMatch(/JWT_SECRET/);
+  });
+
+  it('loadConfig_production_acceptsAStrongSecretAndTurnsResponseValidationOff', () => {
+    expect(loadConfig(PRODUCTION)).toMatchObject({ env: 'production', jwt: { secret: SECRET }, validateResponses: false, testMode: false });
+  });
+
+  it('loadConfig_shortSecretOutsideProduction_isRefused', () => {
+    expect(refusal({ JWT_SECRET: 'short' })).toMatch(/JWT_SECRET/);
+  });
+
+  it('loadConfig_testModeInProduction_isRefused', () => {
+    expect(refusal({ ...PRODUCTION, TEST_MODE: '1' })).toMatch(/TEST_MODE/);
+  });
+
+  it('loadConfig_consoleSmsInProduction_isRefused', () => {
+    expect(refusal({ ...PRODUCTION, SMS_PROVIDER: 'console' })).toMatch(/SMS_PROVIDER/);
+  });
+
+  it('loadConfig_twilioWithoutCredentials_isRefused', () => {
+    expect(refusal({ SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: 'AC1' })).toMatch(/TWILIO_AUTH_TOKEN/);
+  });
+
+  it('loadConfig_twilioBaseUrl_mustBeHttpAndHttpsInProduction', () => {
+    expect(refusal({ TWILIO_BASE_URL: 'api.twilio.com' })).toMatch(/TWILIO_BASE_URL/);
+    expect(refusal({ TWILIO_BASE_URL: 'file:///etc/passwd' })).toMatch(/TWILIO_BASE_URL/);
+    expect(refusal({ ...PRODUCTION, TWILIO_BASE_URL: 'http://twilio.internal' })).toMatch(/TWILIO_BASE_URL must use https/);
+    expect(loadConfig({ TWILIO_BASE_URL: 'http://127.0.0.1:4010' }).sms.twilio.baseUrl).toBe('http://127.0.0.1:4010');
+  });
+
+  const badIntegers: [string, string][] = [
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['PORT', '0x1F90'],
+    ['PORT', '8e3'],
+    ['ACCESS_TOKEN_TTL', '59'],
+    ['OTP_MAX_ATTEMPTS', '0'],
+    ['USER_RATE_LIMIT_PER_MINUTE', 'many'],
+    ['DEFAULT_DATA_QUOTA', '10GB'],
+    ['MAX_CUSTOM_CONFIGS', '1000'],
+  ];
+  for (const [name, value] of badIntegers) {
+    it(`loadConfig_badInteger_${name}=${value}_isRefusedNamingTheVariable`, () => {
+      const message = refusal({ [name]: value });
+      expect(message).toContain(name);
+      expect(message).toContain(value);
+    });
+  }
+
+  it('loadConfig_badEnumsAndBooleans_areRefusedNamingTheVariable', () => {
+    expect(refusal({ NODE_ENV: 'staging' })).toMatch(/NODE_ENV/);
+    expect(refusal({ LOG_LEVEL: 'verbose' })).toMatch(/LOG_LEVEL/);
+    expect(refusal({ TEST_MODE: 'maybe' })).toMatch(/TEST_MODE/);
+    expect(refusal({ DATABASE_URL: 'mysql://x' })).toMatch(/DATABASE_URL/);
+    expect(refusal({ BODY_LIMIT: '1gb' })).toMatch(/BODY_LIMIT/);
+  });
+
+  it('loadConfig_result_isDeeplyFrozen', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.jwt)).toBe(true);
+    expect(Object.isFrozen(config.sms.twilio)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+    expect(() => {
+      (config.jwt as { secret: string }).secret = 'stolen';
+    }).toThrow(TypeError);
+    expect(config.jwt.secret).toBe(DEV_JWT_SECRET);
+  });
+});
