@@ -413,7 +413,7 @@ export interface paths {
         };
         /**
          * Check that the process is alive
-         * @description Liveness; answers without touching the database.
+         * @description Liveness; answers without touching the database and is not rate limited.
          */
         get: operations["getHealth"];
         put?: never;
@@ -2229,7 +2229,6 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
         };
     };
