@@ -3,10 +3,10 @@
 // no telemetry), and docs/errors.md (scripts/errors-doc.ts). `--check` builds into a temporary
 // folder and fails on any difference, like scripts/generate.ts, so stale docs break `make test`.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BANNER, renderErrorsDoc, type Spec } from './errors-doc.ts';
+import { checkDrift } from './lib/drift.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const SPEC = join(root, 'generated', 'openapi.public.json');
@@ -57,28 +57,10 @@ export function buildDocs(out: string): void {
   writeFileSync(join(out, 'errors.md'), renderErrorsDoc(spec));
 }
 
-function check(): number {
-  const tmp = mkdtempSync(join(tmpdir(), 'barqnet-docs-'));
-  try {
-    buildDocs(tmp);
-    const drift = OUTPUTS.filter((name) => {
-      const committed = join(root, 'docs', name);
-      return !existsSync(committed) || readFileSync(committed, 'utf8') !== readFileSync(join(tmp, name), 'utf8');
-    });
-    if (drift.length > 0) {
-      console.error(`docs/ is out of date or was edited by hand: ${drift.join(', ')}`);
-      console.error('Run `make docs` and commit the result.');
-      return 1;
-    }
-    console.log('docs/index.html and docs/errors.md match generated/openapi.public.json');
-    return 0;
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-}
-
 if (import.meta.main) {
-  if (process.argv.includes('--check')) process.exit(check());
+  if (process.argv.includes('--check')) {
+    process.exit(checkDrift({ build: buildDocs, committed: join(root, 'docs'), names: () => [...OUTPUTS], what: 'docs/index.html and docs/errors.md', fix: 'make docs' }));
+  }
   buildDocs(join(root, 'docs'));
   console.log('docs/index.html and docs/errors.md rebuilt from generated/openapi.public.json');
 }

@@ -2,8 +2,8 @@
 // TypeScript types. `--check` builds into a temporary folder and fails on any difference, so a
 // hand edit of generated/ or a spec change without `make generate` breaks `make test`.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { checkDrift } from './lib/drift.ts';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -31,6 +31,8 @@ function bundle(api: 'full' | 'public', file: string, ext: 'json' | 'yaml'): voi
   }
 }
 
+const OUTPUTS = ['openapi.json', 'openapi.yaml', 'openapi.public.json', 'openapi.public.yaml', 'types.ts'];
+
 export function generate(out: string): void {
   bundle('full', join(out, 'openapi.json'), 'json');
   bundle('full', join(out, 'openapi.yaml'), 'yaml');
@@ -41,31 +43,12 @@ export function generate(out: string): void {
   writeFileSync(types, `// ${BANNER}\n${readFileSync(types, 'utf8')}`);
 }
 
-function check(): number {
-  const tmp = mkdtempSync(join(tmpdir(), 'barqnet-gen-'));
-  try {
-    generate(tmp);
-    const committed = join(root, 'generated');
-    const names = new Set([...readdirSync(tmp), ...(existsSync(committed) ? readdirSync(committed) : [])]);
-    const drift = [...names].filter((name) => {
-      const a = join(tmp, name);
-      const b = join(committed, name);
-      return !existsSync(a) || !existsSync(b) || readFileSync(a, 'utf8') !== readFileSync(b, 'utf8');
-    });
-    if (drift.length > 0) {
-      console.error(`generated/ is out of date or was edited by hand: ${drift.join(', ')}`);
-      console.error('Run `make generate` and commit the result.');
-      return 1;
-    }
-    console.log('generated/ matches openapi/');
-    return 0;
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-}
-
 if (import.meta.main) {
-  if (process.argv.includes('--check')) process.exit(check());
+  if (process.argv.includes('--check')) {
+    const committed = join(root, 'generated');
+    const names = () => [...new Set([...OUTPUTS, ...(existsSync(committed) ? readdirSync(committed) : [])])];
+    process.exit(checkDrift({ build: generate, committed, names, what: 'generated/', fix: 'make generate' }));
+  }
   generate(join(root, 'generated'));
   console.log('generated/ rebuilt from openapi/');
 }
