@@ -18,7 +18,7 @@ export npm_config_audit := false
 
 DEPS := node_modules/.installed
 
-.PHONY: help install start test lint generate check-generated check-docs typecheck unit sdk mock docs bench contract soak clean
+.PHONY: help install start test lint generate check-generated check-docs typecheck unit sdk mock docs bench contract flows breaking soak clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -41,9 +41,10 @@ generate: $(DEPS) ## Rebuild generated/ (bundled spec and TypeScript types) from
 check-generated: $(DEPS) ## Fail when generated/ differs from what openapi/ produces
 	node scripts/generate.ts --check
 
-lint: $(DEPS) ## Lint the contract (source and both bundles): zero errors, zero warnings
+lint: $(DEPS) ## Lint the contract (source, both bundles, Arazzo flows): zero errors, zero warnings
 	npx redocly lint --config openapi/redocly.yaml --max-problems 50
 	npx redocly lint generated/openapi.json generated/openapi.public.json --config openapi/redocly.yaml --max-problems 50
+	npx redocly lint --extends recommended-strict openapi/workflows/*.arazzo.yaml
 
 typecheck: $(DEPS) ## Type-check the server, scripts, tests and the SDK
 	npx tsc -p tsconfig.json
@@ -60,11 +61,11 @@ unit: $(DEPS) $(CHROMIUM) ## Run the vitest suites (both databases; the docs pag
 	bash scripts/ensure-postgres
 	npx vitest run
 
-test: lint check-generated check-docs typecheck unit ## Run every check: lint, generated drift, docs drift, types, tests
+test: lint check-generated check-docs breaking typecheck unit contract flows ## Run every check: lint, drift, breaking changes, types, tests, contract
 	@echo "make test: all checks passed"
 
 mock: $(DEPS) ## Serve the Prism mock of the public spec on http://localhost:4010
-	@echo "make mock: not built yet"
+	scripts/mock
 
 docs: $(DEPS) ## Build docs/index.html (Redoc, self-contained) and docs/errors.md from the public spec
 	node scripts/build-docs.ts
@@ -75,8 +76,14 @@ check-docs: $(DEPS) ## Fail when docs/index.html or docs/errors.md differ from w
 bench: $(DEPS) ## Benchmarks against in-run baselines; writes docs/benchmarks.md
 	@echo "make bench: not built yet"
 
-contract: $(DEPS) ## Schemathesis against a live server (all checks, stateful)
-	@echo "make contract: not built yet"
+contract: $(DEPS) ## Schemathesis against a live server (all checks, stateful); JUnit in reports/
+	scripts/contract-test
+
+flows: $(DEPS) ## The Arazzo client flows (openapi/workflows) by redocly respect against a live server
+	scripts/flows-test
+
+breaking: $(DEPS) ## Fail on a breaking change against the last released spec (openapi/releases)
+	node scripts/breaking-change-check.ts
 
 clean: ## Remove installed tools, packages, reports and local data
 	rm -rf node_modules .tools .venv reports data

@@ -699,7 +699,9 @@ export interface components {
          */
         ConfigId: string;
         /**
-         * @description A name the user gives a custom configuration.
+         * @description A name the user gives a custom configuration: no control characters or line breaks, no
+         *     leading or trailing space. The pattern spells the characters out rather than using `\s` or
+         *     `.`, whose meaning differs between regex dialects (ECMA-262 in JSON Schema, others in tools).
          * @example My Custom Server
          */
         ConfigName: string;
@@ -1981,6 +1983,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description No control characters or line breaks, no leading or trailing space (the pattern of `ConfigName`). */
                     name?: string | null;
                     userType?: components["schemas"]["UserType"];
                     email?: string | null;

@@ -37,12 +37,16 @@ export async function listDeviceViews(db: Db, userId: string, currentDeviceId: s
 }
 
 export async function usageOf(db: Db, user: Pick<UserRow, 'id' | 'data_quota'>): Promise<components['schemas']['Usage']> {
+  // Summed as doubles: each session is at most 2^53-1 bytes, but their total may pass it (and
+  // would overflow an integer SUM); the totals are then clamped to the contract's maximum.
   const row = await db.one<{ bytes_in: number | null; bytes_out: number | null }>(
-    'SELECT SUM(bytes_in) AS bytes_in, SUM(bytes_out) AS bytes_out FROM vpn_sessions WHERE user_id = ?',
+    `SELECT SUM(CAST(bytes_in AS DOUBLE PRECISION)) AS bytes_in, SUM(CAST(bytes_out AS DOUBLE PRECISION)) AS bytes_out
+     FROM vpn_sessions WHERE user_id = ?`,
     [user.id],
   );
-  const totalBytesIn = row?.bytes_in ?? 0;
-  const totalBytesOut = row?.bytes_out ?? 0;
+  const clamp = (n: number | null | undefined) => Math.min(Number(n ?? 0), Number.MAX_SAFE_INTEGER);
+  const totalBytesIn = clamp(row?.bytes_in);
+  const totalBytesOut = clamp(row?.bytes_out);
   const usedData = Math.min(totalBytesIn + totalBytesOut, Number.MAX_SAFE_INTEGER);
   return {
     totalBytesIn,

@@ -130,6 +130,16 @@ for (const dialect of DIALECTS) {
       expect(await usage(b)).toMatchObject({ totalBytesIn: 0, totalBytesOut: 0, usedData: 0 });
     });
 
+    it('reportTrafficStats_totalsBeyond2Pow53_areClampedNotAnError', async () => {
+      const max = Number.MAX_SAFE_INTEGER;
+      const [first, second] = [await open(a), await open(a)];
+      expect((await stats(a, first, max, 0)).status).toBe(200);
+      const res = await stats(a, second, max, max);
+      expect(res.status).toBe(200);
+      expect(res.body.usage).toMatchObject({ totalBytesIn: max, totalBytesOut: max, usedData: max, remainingQuota: 0, quotaExceeded: true });
+      expect((await h.request('GET', '/v1/user/profile', { token: a })).body.user.subscription.usedData).toBe(max);
+    });
+
     it('reportTrafficStats_finalReportAfterDisconnect_isAccepted', async () => {
       const id = await open(a);
       await stats(a, id, 1000, 500);

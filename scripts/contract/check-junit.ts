@@ -1,0 +1,57 @@
+// Fails unless the Schemathesis JUnit report has a test case for every operation of the spec,
+// none of them failed, errored or skipped: a run that silently dropped an operation (a filter, a
+// schema error, an auth failure) must not pass as green.
+// Usage: node scripts/contract/check-junit.ts <openapi.json> <junit.xml>
+import { readFileSync } from 'node:fs';
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+export function specOperations(spec: { paths: Record<string, Record<string, unknown>> }): string[] {
+  return Object.entries(spec.paths).flatMap(([path, item]) =>
+    METHODS.filter((method) => method in item).map((method) => `${method.toUpperCase()} ${path}`),
+  );
+}
+
+export interface CaseResult {
+  name: string;
+  outcome: 'passed' | 'failure' | 'error' | 'skipped';
+}
+
+export function junitCases(xml: string): CaseResult[] {
+  const cases: CaseResult[] = [];
+  const pattern = /<testcase\s+name="([^"]*)"[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g;
+  for (const match of xml.matchAll(pattern)) {
+    const body = match[3] ?? '';
+    const outcome = /<failure/.test(body) ? 'failure' : /<error/.test(body) ? 'error' : /<skipped/.test(body) ? 'skipped' : 'passed';
+    cases.push({ name: unescape(match[1] ?? ''), outcome });
+  }
+  return cases;
+}
+
+function unescape(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+}
+
+export function problems(operations: string[], cases: CaseResult[]): string[] {
+  const byName = new Map(cases.map((c) => [c.name, c.outcome]));
+  return operations.flatMap((op) => {
+    const outcome = byName.get(op);
+    if (outcome === undefined) return [`${op}: not in the report`];
+    return outcome === 'passed' ? [] : [`${op}: ${outcome}`];
+  });
+}
+
+if (import.meta.main) {
+  const [specPath, junitPath] = process.argv.slice(2);
+  if (!specPath || !junitPath) {
+    console.error('usage: check-junit.ts <openapi.json> <junit.xml>');
+    process.exit(2);
+  }
+  const operations = specOperations(JSON.parse(readFileSync(specPath, 'utf8')));
+  const found = problems(operations, junitCases(readFileSync(junitPath, 'utf8')));
+  if (found.length > 0) {
+    console.error(`contract-test: the JUnit report does not show every operation passing:\n  ${found.join('\n  ')}`);
+    process.exit(1);
+  }
+  console.log(`contract-test: JUnit report lists all ${operations.length} operations, all passed`);
+}
