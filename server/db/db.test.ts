@@ -134,20 +134,22 @@ for (const dialect of DIALECTS) {
       expect(await db.one('SELECT count FROM limits.rate_counters WHERE key = ?', ['c'])).toEqual({ count: 20 });
     });
 
-    it.runIf(dialect === 'sqlite')('keeps other callers out of an open transaction', async () => {
-      let entered!: () => void;
-      const inside = new Promise<void>((resolve) => (entered = resolve));
-      const done = db.transaction(async (tx) => {
-        await addUser(tx, 'u1', '+15550001');
-        entered();
-        await sleep(5);
-        await addUser(tx, 'u2', '+15550002');
+    if (dialect === 'sqlite') {
+      it('keeps other callers out of an open transaction', async () => {
+        let entered!: () => void;
+        const inside = new Promise<void>((resolve) => (entered = resolve));
+        const done = db.transaction(async (tx) => {
+          await addUser(tx, 'u1', '+15550001');
+          entered();
+          await sleep(5);
+          await addUser(tx, 'u2', '+15550002');
+        });
+        await inside;
+        // issued mid-transaction from another async context: waits for the commit
+        expect(await count(db, 'users')).toBe(2);
+        await done;
       });
-      await inside;
-      // issued mid-transaction from another async context: waits for the commit
-      expect(await count(db, 'users')).toBe(2);
-      await done;
-    });
+    }
 
     it('answers concurrent writes each with its own count, a failing one alone', async () => {
       await addUser(db, 'u1', '+15550001');
@@ -232,60 +234,64 @@ for (const dialect of DIALECTS) {
       }
     });
 
-    it.runIf(dialect === 'postgres')('survives terminated connections', async () => {
-      const admin = await openDb(TEST_DATABASE_URL, { migrate: false });
-      const kill = (pid: number) => admin.run('SELECT pg_terminate_backend(?, 5000)', [pid]);
-      try {
-        const { pid } = (await db.one<{ pid: number }>('SELECT pg_backend_pid() AS pid'))!;
-        await kill(pid); // an idle pooled client dies: the pool's 'error' event must not crash us
-        await sleep(50);
-        expect(await db.one('SELECT 1 AS x')).toEqual({ x: 1 });
+    if (dialect === 'postgres') {
+      it('survives terminated connections', async () => {
+        const admin = await openDb(TEST_DATABASE_URL, { migrate: false });
+        const kill = (pid: number) => admin.run('SELECT pg_terminate_backend(?, 5000)', [pid]);
+        try {
+          const { pid } = (await db.one<{ pid: number }>('SELECT pg_backend_pid() AS pid'))!;
+          await kill(pid); // an idle pooled client dies: the pool's 'error' event must not crash us
+          await sleep(50);
+          expect(await db.one('SELECT 1 AS x')).toEqual({ x: 1 });
 
-        const failed = db.transaction(async (tx) => {
-          await kill((await tx.one<{ pid: number }>('SELECT pg_backend_pid() AS pid'))!.pid);
-          await tx.one('SELECT 1');
-        });
-        await expect(failed).rejects.toBeInstanceOf(DatabaseUnavailableError);
-        expect(await db.one('SELECT 2 AS x')).toEqual({ x: 2 });
-      } finally {
-        await admin.close();
-      }
-    });
-    it.runIf(dialect === 'postgres')('works again once PostgreSQL is back', async () => {
-      // a TCP proxy in front of the server stands in for stopping and restarting it
-      const target = new URL(TEST_DATABASE_URL);
-      const sockets = new Set<Socket>();
-      const proxy = createServer((client) => {
-        const upstream = connect(Number(target.port || 5432), target.hostname);
-        for (const s of [client, upstream]) {
-          sockets.add(s);
-          s.on('error', () => {}).on('close', () => sockets.delete(s));
+          const failed = db.transaction(async (tx) => {
+            await kill((await tx.one<{ pid: number }>('SELECT pg_backend_pid() AS pid'))!.pid);
+            await tx.one('SELECT 1');
+          });
+          await expect(failed).rejects.toBeInstanceOf(DatabaseUnavailableError);
+          expect(await db.one('SELECT 2 AS x')).toEqual({ x: 2 });
+        } finally {
+          await admin.close();
         }
-        client.pipe(upstream).pipe(client);
       });
-      const listen = (port = 0) => new Promise<number>((resolve) => proxy.listen(port, '127.0.0.1', () => resolve((proxy.address() as AddressInfo).port)));
-      const port = await listen();
-      const url = new URL(TEST_DATABASE_URL);
-      url.port = String(port);
-      url.pathname = `/${(await db.one<{ name: string }>('SELECT current_database() AS name'))!.name}`;
-      const viaProxy = await openDb(url.toString(), { migrate: false });
-      try {
-        expect(await viaProxy.one('SELECT 1 AS x')).toEqual({ x: 1 });
-        await new Promise((resolve) => {
-          proxy.close(resolve);
-          for (const s of sockets) s.destroy();
+    }
+    if (dialect === 'postgres') {
+      it('works again once PostgreSQL is back', async () => {
+        // a TCP proxy in front of the server stands in for stopping and restarting it
+        const target = new URL(TEST_DATABASE_URL);
+        const sockets = new Set<Socket>();
+        const proxy = createServer((client) => {
+          const upstream = connect(Number(target.port || 5432), target.hostname);
+          for (const s of [client, upstream]) {
+            sockets.add(s);
+            s.on('error', () => {}).on('close', () => sockets.delete(s));
+          }
+          client.pipe(upstream).pipe(client);
         });
-        await expect(viaProxy.one('SELECT 1 AS x')).rejects.toBeInstanceOf(DatabaseUnavailableError);
-        await expect(viaProxy.transaction(async () => 1)).rejects.toBeInstanceOf(DatabaseUnavailableError);
-        await listen(port);
-        expect(await viaProxy.one('SELECT 1 AS x')).toEqual({ x: 1 });
-        expect(await viaProxy.transaction(async (tx) => tx.one('SELECT 2 AS x'))).toEqual({ x: 2 });
-      } finally {
-        await viaProxy.close();
-        await new Promise((resolve) => proxy.close(resolve));
-        for (const s of sockets) s.destroy();
-      }
-    });
+        const listen = (port = 0) => new Promise<number>((resolve) => proxy.listen(port, '127.0.0.1', () => resolve((proxy.address() as AddressInfo).port)));
+        const port = await listen();
+        const url = new URL(TEST_DATABASE_URL);
+        url.port = String(port);
+        url.pathname = `/${(await db.one<{ name: string }>('SELECT current_database() AS name'))!.name}`;
+        const viaProxy = await openDb(url.toString(), { migrate: false });
+        try {
+          expect(await viaProxy.one('SELECT 1 AS x')).toEqual({ x: 1 });
+          await new Promise((resolve) => {
+            proxy.close(resolve);
+            for (const s of sockets) s.destroy();
+          });
+          await expect(viaProxy.one('SELECT 1 AS x')).rejects.toBeInstanceOf(DatabaseUnavailableError);
+          await expect(viaProxy.transaction(async () => 1)).rejects.toBeInstanceOf(DatabaseUnavailableError);
+          await listen(port);
+          expect(await viaProxy.one('SELECT 1 AS x')).toEqual({ x: 1 });
+          expect(await viaProxy.transaction(async (tx) => tx.one('SELECT 2 AS x'))).toEqual({ x: 2 });
+        } finally {
+          await viaProxy.close();
+          await new Promise((resolve) => proxy.close(resolve));
+          for (const s of sockets) s.destroy();
+        }
+      });
+    }
   });
 }
 
