@@ -73,8 +73,13 @@ docs: $(DEPS) ## Build docs/index.html (Redoc, self-contained) and docs/errors.m
 check-docs: $(DEPS) ## Fail when docs/index.html or docs/errors.md differ from what the public spec produces
 	node scripts/build-docs.ts --check
 
-bench: $(DEPS) ## Benchmarks against in-run baselines; writes docs/benchmarks.md
-	@echo "make bench: not built yet"
+bench: $(DEPS) ## Benchmarks against in-run baselines; writes docs/benchmarks.md (about 3 min)
+	bash scripts/ensure-postgres
+	node bench/run.ts
+
+soak: $(DEPS) ## 200 simulated apps for 60 s: SQLite, then two instances on PostgreSQL; 0 errors, exact totals
+	bash scripts/ensure-postgres
+	node bench/soak.ts
 
 contract: $(DEPS) ## Schemathesis against a live server (all checks, stateful); JUnit in reports/
 	scripts/contract-test

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEV_JWT_SECRET, loadConfig } from './config.ts';
 
@@ -32,7 +33,7 @@ describe('loadConfig', () => {
       login: { maxFailures: 5, lockoutSeconds: 900 },
       userRateLimitPerMinute: 100,
       ipRateLimitPerMinute: 600,
-      hash: { concurrency: 2, queueLimit: 256 },
+      hash: { concurrency: Math.max(1, availableParallelism() - 1), queueLimit: 256 },
       bodyLimit: '100kb',
       validateResponses: true,
       logLevel: 'info',

@@ -1,5 +1,7 @@
 // Configuration is read once from the environment, validated and frozen; nothing below the
 // composition root reads process.env. Start-up stops on a bad value.
+import { availableParallelism } from 'node:os';
+
 export interface Config {
   readonly env: 'development' | 'test' | 'production';
   readonly port: number;
@@ -114,7 +116,8 @@ export function loadConfig(env: Env = process.env): Config {
     login: { maxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1), lockoutSeconds: int(env, 'LOGIN_LOCKOUT_SECONDS', 900, 1) },
     userRateLimitPerMinute: int(env, 'USER_RATE_LIMIT_PER_MINUTE', 100, 1),
     ipRateLimitPerMinute: int(env, 'IP_RATE_LIMIT_PER_MINUTE', 600, 1),
-    hash: { concurrency: int(env, 'HASH_CONCURRENCY', 2, 1, 64), queueLimit: int(env, 'HASH_QUEUE_LIMIT', 256, 1) },
+    // One core is left to the event loop: a hash thread on every core starves it under a login flood.
+    hash: { concurrency: int(env, 'HASH_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 64), queueLimit: int(env, 'HASH_QUEUE_LIMIT', 256, 1) },
     bodyLimit,
     validateResponses: bool(env, 'VALIDATE_RESPONSES', !production),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),

@@ -60,18 +60,23 @@ export function createAuthService(deps: Deps, otp: OtpService, sessions: Session
   async function login(input: { phone: string; password: string } & DeviceClaim): Promise<AuthResult> {
     const now = clock.now();
     const windowMs = config.login.lockoutSeconds * 1000;
-    const failures = await otpStore.loginFailuresSince(db, input.phone, now - windowMs);
-    if (failures.length >= config.login.maxFailures) {
-      const retryAfter = Math.max(1, Math.ceil((failures[failures.length - config.login.maxFailures]!.created_at + windowMs - now) / 1000));
-      throw new RateLimitedError(retryAfter, `Too many failed sign-ins. Please wait ${retryAfter} seconds.`);
-    }
+    const attemptId = newId('lf');
+    // The attempt is counted as a failure BEFORE the hash and forgiven on success, under the
+    // number's lock: concurrent guesses cannot all pass the check while the hashes run.
+    const retryAfter = await db.transaction(async (tx) => {
+      await otpStore.lockPhone(tx, input.phone);
+      const failures = await otpStore.loginFailuresSince(tx, input.phone, now - windowMs);
+      if (failures.length >= config.login.maxFailures) {
+        return Math.max(1, Math.ceil((failures[failures.length - config.login.maxFailures]!.created_at + windowMs - now) / 1000));
+      }
+      await otpStore.insertLoginFailure(tx, attemptId, input.phone, now);
+      return 0;
+    });
+    if (retryAfter > 0) throw new RateLimitedError(retryAfter, `Too many failed sign-ins. Please wait ${retryAfter} seconds.`);
     const user = await store.findUserByPhone(db, input.phone);
     // Unknown numbers cost a hash too, so the answer time does not tell which numbers have accounts.
     const ok = user?.password_hash ? await hasher.verify(input.password, user.password_hash) : (await hasher.dummyVerify(input.password), false);
-    if (!ok || !user) {
-      await otpStore.insertLoginFailure(db, newId('lf'), input.phone, clock.now());
-      throw new InvalidCredentialsError();
-    }
+    if (!ok || !user) throw new InvalidCredentialsError();
     await otpStore.clearLoginFailures(db, input.phone);
     return result(user.id, await db.transaction((tx) => signIn(tx, user.id, input)));
   }

@@ -148,7 +148,11 @@ export class SqliteDb implements Db {
       }
       if (batch.length > 1) this.db.exec('COMMIT');
     } catch (error) {
-      if (this.db.isOpen && this.db.isTransaction) this.db.exec('ROLLBACK');
+      try {
+        if (this.db.isOpen && this.db.isTransaction) this.db.exec('ROLLBACK');
+      } catch {
+        // nothing left to undo; every caller of the batch hears about `error` below
+      }
       for (const write of batch) write.reject(error);
       return;
     } finally {
