@@ -57,22 +57,28 @@ export function createAuthService(deps: Deps, otp: OtpService, sessions: Session
     }
   }
 
-  async function login(input: { phone: string; password: string } & DeviceClaim): Promise<AuthResult> {
+  /**
+   * Counts a password attempt as a failure BEFORE the hash (forgiven on success), under the
+   * number's lock, so concurrent guesses cannot all pass the check while their hashes run.
+   * Shared by sign-in and password change: both let a caller test a password.
+   */
+  async function claimPasswordAttempt(phone: string): Promise<void> {
     const now = clock.now();
     const windowMs = config.login.lockoutSeconds * 1000;
-    const attemptId = newId('lf');
-    // The attempt is counted as a failure BEFORE the hash and forgiven on success, under the
-    // number's lock: concurrent guesses cannot all pass the check while the hashes run.
     const retryAfter = await db.transaction(async (tx) => {
-      await otpStore.lockPhone(tx, input.phone);
-      const failures = await otpStore.loginFailuresSince(tx, input.phone, now - windowMs);
+      await otpStore.lockPhone(tx, phone);
+      const failures = await otpStore.loginFailuresSince(tx, phone, now - windowMs);
       if (failures.length >= config.login.maxFailures) {
         return Math.max(1, Math.ceil((failures[failures.length - config.login.maxFailures]!.created_at + windowMs - now) / 1000));
       }
-      await otpStore.insertLoginFailure(tx, attemptId, input.phone, now);
+      await otpStore.insertLoginFailure(tx, newId('lf'), phone, now);
       return 0;
     });
-    if (retryAfter > 0) throw new RateLimitedError(retryAfter, `Too many failed sign-ins. Please wait ${retryAfter} seconds.`);
+    if (retryAfter > 0) throw new RateLimitedError(retryAfter, `Too many failed password attempts. Please wait ${retryAfter} seconds.`);
+  }
+
+  async function login(input: { phone: string; password: string } & DeviceClaim): Promise<AuthResult> {
+    await claimPasswordAttempt(input.phone);
     const user = await store.findUserByPhone(db, input.phone);
     // Unknown numbers cost a hash too, so the answer time does not tell which numbers have accounts.
     const ok = user?.password_hash ? await hasher.verify(input.password, user.password_hash) : (await hasher.dummyVerify(input.password), false);
@@ -125,7 +131,16 @@ export function createAuthService(deps: Deps, otp: OtpService, sessions: Session
     };
   }
 
-  return { register, login, signInWithOtp, testBypass, signIn, result };
+  return {
+    register,
+    login,
+    signInWithOtp,
+    testBypass,
+    signIn,
+    result,
+    claimPasswordAttempt,
+    forgivePasswordAttempts: (phone: string) => otpStore.clearLoginFailures(db, phone),
+  };
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;

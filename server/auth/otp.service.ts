@@ -22,7 +22,6 @@ export function createOtpService(deps: Deps) {
       if (recent.length >= config.otp.sendsPerHour) {
         return Math.max(1, Math.ceil((recent[0]!.created_at + HOUR - now) / 1000));
       }
-      await store.voidPendingCodes(tx, phone, now);
       await store.insertCode(tx, { id, phone_number: phone, code_hash: secrets.otpHash(phone, code), expires_at: now + config.otp.ttl * 1000, created_at: now, ip });
       return 0;
     });
@@ -35,6 +34,9 @@ export function createOtpService(deps: Deps) {
       await store.deleteCode(db, id);
       throw new UnavailableError('The SMS could not be sent; retry shortly', 30);
     }
+    // Earlier codes die only now: a failed send must not leave the user without a working code.
+    // Until then the check already takes the newest pending code only.
+    await store.voidOtherCodes(db, phone, id, clock.now());
     return { sessionId: id, expiresIn: config.otp.ttl };
   }
 

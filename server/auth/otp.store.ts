@@ -1,5 +1,6 @@
 // Queries for one-time codes, verification tokens and login failures.
 import type { Db } from '../db/index.ts';
+import { lockKey } from '../lib/locks.ts';
 
 export interface OtpRow {
   id: string;
@@ -11,10 +12,8 @@ export interface OtpRow {
   created_at: number;
 }
 
-/** Serialises work on one phone number across processes (SQLite's BEGIN IMMEDIATE already does). */
-export async function lockPhone(tx: Db, phone: string): Promise<void> {
-  if (tx.dialect === 'postgres') await tx.one('SELECT pg_advisory_xact_lock(hashtext(?))', [`phone:${phone}`]);
-}
+/** Serialises work on one phone number across processes. */
+export const lockPhone = (tx: Db, phone: string) => lockKey(tx, `phone:${phone}`);
 
 export function sendsSince(tx: Db, phone: string, since: number) {
   return tx.all<{ created_at: number }>(
@@ -23,8 +22,9 @@ export function sendsSince(tx: Db, phone: string, since: number) {
   );
 }
 
-export function voidPendingCodes(tx: Db, phone: string, now: number) {
-  return tx.run('UPDATE otp_codes SET consumed_at = ? WHERE phone_number = ? AND consumed_at IS NULL', [now, phone]);
+/** Voids the number's other pending codes once a newer one has reached the phone. */
+export function voidOtherCodes(tx: Db, phone: string, keepId: string, now: number) {
+  return tx.run('UPDATE otp_codes SET consumed_at = ? WHERE phone_number = ? AND consumed_at IS NULL AND id <> ?', [now, phone, keepId]);
 }
 
 export function insertCode(tx: Db, row: Omit<OtpRow, 'attempts' | 'consumed_at'> & { ip: string }) {

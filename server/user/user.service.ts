@@ -7,6 +7,7 @@ import type { OtpService } from '../auth/otp.service.ts';
 import { findUserById, revokeSessions, type UserRow } from '../auth/session.store.ts';
 import type { Caller, Deps } from '../context.ts';
 import { InvalidCredentialsError, NotFoundError, UnauthenticatedError, ValidationError } from '../lib/errors.ts';
+import { lockKey } from '../lib/locks.ts';
 import { assertStrongPassword } from '../lib/passwords.ts';
 import { listDeviceViews, userView } from './user.view.ts';
 
@@ -29,18 +30,24 @@ export function createUserService(deps: Deps, auth: AuthService, sessions: Sessi
 
     async updateProfile(caller: Caller, patch: ProfilePatch): Promise<Schemas['User']> {
       const user = await load(caller);
-      const preferences = patch.preferences ? { ...(JSON.parse(user.preferences) as object), ...patch.preferences } : undefined;
-      await db.run(
-        `UPDATE users SET
-           name = CASE WHEN ? = 1 THEN ? ELSE name END,
-           user_type = COALESCE(?, user_type),
-           email = CASE WHEN ? = 1 THEN ? ELSE email END,
-           preferences = COALESCE(?, preferences),
-           updated_at = ?
-         WHERE id = ?`,
-        ['name' in patch ? 1 : 0, patch.name ?? null, patch.userType ?? null, 'email' in patch ? 1 : 0, patch.email?.toLowerCase() ?? null,
-          preferences ? JSON.stringify(preferences) : null, clock.now(), user.id],
-      );
+      // Preferences are merged read-modify-write: under a per-user lock, two PATCHes setting
+      // different keys both survive.
+      await db.transaction(async (tx) => {
+        await lockKey(tx, `user:${user.id}`);
+        const current = await tx.one<{ preferences: string }>('SELECT preferences FROM users WHERE id = ?', [user.id]);
+        const preferences = patch.preferences ? { ...(JSON.parse(current?.preferences ?? '{}') as object), ...patch.preferences } : undefined;
+        await tx.run(
+          `UPDATE users SET
+             name = CASE WHEN ? = 1 THEN ? ELSE name END,
+             user_type = COALESCE(?, user_type),
+             email = CASE WHEN ? = 1 THEN ? ELSE email END,
+             preferences = COALESCE(?, preferences),
+             updated_at = ?
+           WHERE id = ?`,
+          ['name' in patch ? 1 : 0, patch.name ?? null, patch.userType ?? null, 'email' in patch ? 1 : 0, patch.email?.toLowerCase() ?? null,
+            preferences ? JSON.stringify(preferences) : null, clock.now(), user.id],
+        );
+      });
       return userView(db, (await findUserById(db, user.id))!, caller.deviceId);
     },
 
@@ -49,7 +56,9 @@ export function createUserService(deps: Deps, auth: AuthService, sessions: Sessi
       const user = await load(caller);
       if (user.password_hash) {
         if (!input.currentPassword) throw new ValidationError('currentPassword is required', '/body/currentPassword');
+        await auth.claimPasswordAttempt(user.phone_number);
         if (!(await hasher.verify(input.currentPassword, user.password_hash))) throw new InvalidCredentialsError('The current password is wrong');
+        await auth.forgivePasswordAttempts(user.phone_number);
       } else {
         if (!input.verificationToken) throw new ValidationError('verificationToken is required to set a first password', '/body/verificationToken');
         await otp.assertVerificationToken(input.verificationToken, user.phone_number);

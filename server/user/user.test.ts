@@ -175,6 +175,21 @@ for (const dialect of DIALECTS) {
       expect(withOld.status).toBe(401);
       expect(withOld.body.error).toBe('INVALID_CREDENTIALS');
     });
+
+    it('changePassword_guessingTheCurrentPassword_isLockedOutLikeSignIn', async () => {
+      const passwordHashBefore = (await stored()).password_hash;
+      for (let i = 0; i < 5; i++) {
+        const wrong = await change({ currentPassword: 'WrongGuess123', newPassword: NEW_PASSWORD });
+        expect(wrong.status).toBe(401);
+        expect(wrong.body.error).toBe('INVALID_CREDENTIALS');
+      }
+      const sixth = await change({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
+      expect(sixth.status).toBe(429);
+      expect(Number(sixth.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await stored()).password_hash).toBe(passwordHashBefore);
+      h.clock.advance(900_001);
+      expect((await change({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD })).status).toBe(200);
+    });
   });
 
   describe(`first password of a passwordless account [${dialect}]`, () => {
@@ -213,5 +228,7 @@ for (const dialect of DIALECTS) {
       expect((await h.request('POST', '/v1/auth/login', { body: { phoneNumber: PHONE, password: NEW_PASSWORD } })).status).toBe(200);
       expect((await h.request('GET', '/v1/user/profile', { token })).status).toBe(401);
     });
+
   });
 }
+

@@ -190,4 +190,14 @@ describe('validateOvpn', () => {
   it('validateOvpn_notADirective_isRefused', () => {
     expect(refusal(withLines('"up" /bin/sh'))).toMatch(/not an OpenVPN directive/);
   });
+
+  it('validateOvpn_blockEndedEarlyForOpenVpn_isRefused', () => {
+    const sneaky = ['client', 'dev tun', 'remote vpn.example.com 1194', '<ca>', '</ca>x', 'script-security 2', 'up /tmp/evil.sh', '</ca>'].join('\n');
+    expect(() => validateOvpn(sneaky)).toThrow(InvalidConfigError);
+  });
+
+  it('validateOvpn_unicodeSpaces_areRefused', () => {
+    const sneaky = ['client', 'dev tun', 'remote vpn.example.com 1194', 'ignore-unknown-option \u00a0</ca>', '<ca>', '</ca>', '\u00a0up /tmp/evil.sh'].join('\n');
+    expect(() => validateOvpn(sneaky)).toThrow(/non-ASCII spaces/);
+  });
 });

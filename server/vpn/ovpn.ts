@@ -54,6 +54,11 @@ const protocolOf = (proto: string | undefined): 'udp' | 'tcp' | undefined => (pr
 export function validateOvpn(content: string): OvpnSummary {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(content)) throw new InvalidConfigError('The config contains control characters; upload a text .ovpn file');
+  // JavaScript's trim and \s know Unicode spaces, OpenVPN's tokenizer does not: refuse them so both
+  // split every line into the same tokens.
+  if (/[\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]/.test(content)) {
+    throw new InvalidConfigError('The config contains non-ASCII spaces; upload a plain-text .ovpn file');
+  }
   let block: string | undefined;
   let inConnection = false;
   let isClient = false;
@@ -71,8 +76,12 @@ export function validateOvpn(content: string): OvpnSummary {
     const line = raw.trim();
     const at = `line ${index + 1}`;
     if (block) {
-      if (line === `</${block}>`) block = undefined;
-      else if (/^<\/?[a-z0-9-]+>$/i.test(line)) throw new InvalidConfigError(`Unexpected ${line} inside <${block}> (${at})`);
+      // OpenVPN ends an inline block at any line that STARTS with its closing tag: a line such as
+      // `</ca>x` must not leave this parser inside the block while OpenVPN reads what follows.
+      if (line.startsWith('</') || raw.startsWith('</')) {
+        if (line !== `</${block}>`) throw new InvalidConfigError(`Unexpected ${line.slice(0, 40)} inside <${block}> (${at})`);
+        block = undefined;
+      } else if (/^<[a-z0-9-]+>$/i.test(line)) throw new InvalidConfigError(`Unexpected ${line} inside <${block}> (${at})`);
       return;
     }
     if (line === '' || line.startsWith('#') || line.startsWith(';')) return;

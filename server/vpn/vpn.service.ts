@@ -4,6 +4,7 @@ import type { Caller, Deps } from '../context.ts';
 import { findUserById } from '../auth/session.store.ts';
 import { ConflictError, NotFoundError, QuotaExceededError, UnauthenticatedError, ValidationError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
+import { lockKey } from '../lib/locks.ts';
 import { usageOf } from '../user/user.view.ts';
 import type { RequestBody } from '../http/route.ts';
 import { validateOvpn } from './ovpn.ts';
@@ -80,6 +81,7 @@ export function createVpnService(deps: Deps) {
       const summary = validateOvpn(ovpnContent);
       const row = { id: newId('cfg'), user_id: caller.userId, name, ovpn_content: ovpnContent, server_address: summary.serverAddress, port: summary.port, protocol: summary.protocol, created_at: clock.now() };
       await db.transaction(async (tx) => {
+        await lockKey(tx, `user:${caller.userId}`);
         if ((await store.countCustomConfigs(tx, caller.userId)) >= config.maxCustomConfigs) {
           throw new ConflictError('CONFIG_LIMIT_REACHED', `At most ${config.maxCustomConfigs} custom configs per account`);
         }
