@@ -32,7 +32,7 @@ $(DEPS): package.json package-lock.json clients/typescript/package.json $(NODE_D
 
 install: $(DEPS) ## Install Node 24 (when needed) and the npm packages
 
-start: $(DEPS) ## Run the API on http://localhost:$${PORT:-8080} (SQLite in ./data, or DATABASE_URL)
+start: $(DEPS) ## Run the API on http://localhost:8080 (PORT; SQLite in ./data, or DATABASE_URL=postgres://...)
 	node --env-file-if-exists=.env server/main.ts
 
 generate: $(DEPS) ## Rebuild generated/ (bundled spec and TypeScript types) from openapi/
