@@ -11,7 +11,7 @@ const committed = new URL('../generated', import.meta.url).pathname;
 const copy = mkdtempSync(join(tmpdir(), 'barqnet-generated-copy-'));
 afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
-const names = () => ['openapi.json', 'openapi.yaml', 'openapi.public.json', 'openapi.public.yaml', 'types.ts'];
+const names = () => ['openapi.json', 'openapi.yaml', 'openapi.public.json', 'openapi.public.yaml', 'types.ts', 'types.public.ts'];
 const check = (dir: string) => checkDrift({ build: generate, committed: dir, names, what: 'generated/', fix: 'make generate' });
 
 describe('check-generated', () => {

@@ -31,16 +31,19 @@ function bundle(api: 'full' | 'public', file: string, ext: 'json' | 'yaml'): voi
   }
 }
 
-const OUTPUTS = ['openapi.json', 'openapi.yaml', 'openapi.public.json', 'openapi.public.yaml', 'types.ts'];
+const OUTPUTS = ['openapi.json', 'openapi.yaml', 'openapi.public.json', 'openapi.public.yaml', 'types.ts', 'types.public.ts'];
 
 export function generate(out: string): void {
   bundle('full', join(out, 'openapi.json'), 'json');
   bundle('full', join(out, 'openapi.yaml'), 'yaml');
   bundle('public', join(out, 'openapi.public.json'), 'json');
   bundle('public', join(out, 'openapi.public.yaml'), 'yaml');
-  const types = join(out, 'types.ts');
-  run('openapi-typescript', [join(out, 'openapi.json'), '-o', types, '--root-types', '--root-types-no-schema-prefix']);
-  writeFileSync(types, `// ${BANNER}\n${readFileSync(types, 'utf8')}`);
+  // types.ts (full contract) types the server; types.public.ts (no internal operations) the SDK.
+  for (const [spec, file] of [['openapi.json', 'types.ts'], ['openapi.public.json', 'types.public.ts']]) {
+    const types = join(out, file!);
+    run('openapi-typescript', [join(out, spec!), '-o', types, '--root-types', '--root-types-no-schema-prefix']);
+    writeFileSync(types, `// ${BANNER}\n${readFileSync(types, 'utf8')}`);
+  }
 }
 
 if (import.meta.main) {

@@ -82,7 +82,7 @@ describe('the built package', () => {
       const script = `
         const { createBarqnetClient } = await import(${JSON.stringify(join(PKG, 'dist', 'index.js'))});
         const client = createBarqnetClient({ baseUrl: process.argv[1] });
-        const askOtp = async () => (await client.api.POST('/v1/test/auth/bypass', { body: { phoneNumber: process.argv[2], testMode: true } })).data.testOtp;
+        const askOtp = async () => (await (await fetch(process.argv[1] + '/v1/test/auth/bypass', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phoneNumber: process.argv[2], testMode: true }) })).json()).testOtp;
         await client.register({ phoneNumber: process.argv[2], password: 'SecurePass123!', askOtp });
         const { locations } = await client.vpn.listLocations();
         await client.logout();

@@ -17,16 +17,21 @@ function newClient(store = new MemoryTokenStore()): { client: BarqnetClient; sto
   return { client: createBarqnetClient({ baseUrl: server.url, tokenStore: store }), store };
 }
 
-/** The code the server really sent, read through the test-mode bypass (typed, from the internal spec). */
-async function sentCode(client: BarqnetClient, phoneNumber: string): Promise<string> {
-  const { data, error } = await client.api.POST('/v1/test/auth/bypass', { body: { phoneNumber, testMode: true } });
-  if (!data) throw new Error(`bypass failed: ${JSON.stringify(error)}`);
-  return data.testOtp;
+/** The code the server really sent, read through the test-mode bypass (internal: not in the SDK's types). */
+async function sentCode(phoneNumber: string, baseUrl = server.url): Promise<string> {
+  const response = await fetch(`${baseUrl}/v1/test/auth/bypass`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phoneNumber, testMode: true }),
+  });
+  const body = (await response.json()) as { testOtp?: string };
+  if (!response.ok || !body.testOtp) throw new Error(`bypass failed: ${JSON.stringify(body)}`);
+  return body.testOtp;
 }
 
 async function registered(phone = uniquePhone()) {
   const { client, store } = newClient();
-  await client.register({ phoneNumber: phone, password: PASSWORD, deviceId: 'sdk-it-device', deviceInfo: { platform: 'linux' }, askOtp: () => sentCode(client, phone) });
+  await client.register({ phoneNumber: phone, password: PASSWORD, deviceId: 'sdk-it-device', deviceInfo: { platform: 'linux' }, askOtp: () => sentCode(phone) });
   return { client, store, phone };
 }
 
@@ -37,7 +42,7 @@ describe('SDK against the real server', () => {
     const events: ClientEvents['unauthenticated'][] = [];
     client.on('unauthenticated', (e) => events.push(e));
 
-    const signedUp = await client.register({ phoneNumber: phone, password: PASSWORD, askOtp: () => sentCode(client, phone) });
+    const signedUp = await client.register({ phoneNumber: phone, password: PASSWORD, askOtp: () => sentCode(phone) });
     expect(signedUp.user.phoneNumber).toBe(phone);
     expect(store.get()?.refreshToken).toBe(signedUp.refreshToken);
 
@@ -82,7 +87,7 @@ describe('SDK against the real server', () => {
   it('OTP sign-in creates the account with needsProfile, and updateProfile completes it', async () => {
     const phone = uniquePhone();
     const { client } = newClient();
-    const result = await client.loginWithOtp({ phoneNumber: phone, deviceId: 'sdk-it-otp-device', deviceInfo: { platform: 'android', model: 'Pixel 8' }, askOtp: () => sentCode(client, phone) });
+    const result = await client.loginWithOtp({ phoneNumber: phone, deviceId: 'sdk-it-otp-device', deviceInfo: { platform: 'android', model: 'Pixel 8' }, askOtp: () => sentCode(phone) });
     expect(result.needsProfile).toBe(true);
     const updated = await client.user.updateProfile({ name: 'Amina Yusuf', userType: 'buyer' });
     expect(updated.user.name).toBe('Amina Yusuf');
@@ -193,7 +198,7 @@ describe('refresh token reuse against the real server', () => {
     const phone = uniquePhone();
     const store = new MemoryTokenStore();
     const client = createBarqnetClient({ baseUrl: strict.url, tokenStore: store });
-    await client.register({ phoneNumber: phone, password: PASSWORD, askOtp: () => sentCode(client, phone) });
+    await client.register({ phoneNumber: phone, password: PASSWORD, askOtp: () => sentCode(phone, strict.url) });
     const stolen = store.get()!;
     await client.session.refresh(); // rotates: `stolen.refreshToken` is now spent
 
