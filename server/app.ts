@@ -19,7 +19,7 @@ import { loadSpec, withoutOperation } from './http/spec.ts';
 import type { Clock } from './lib/clock.ts';
 import { systemClock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
-import { createHasher, type PasswordHasher } from './lib/passwords.ts';
+import { createHasher } from './lib/passwords.ts';
 import { createRateLimiter } from './lib/rate-limit.ts';
 import { consoleSender, testOutbox, twilioSender, type SmsSender, type TestOutbox } from './sms/sms.ts';
 import { systemRoutes } from './system/system.routes.ts';
@@ -34,36 +34,31 @@ export interface AppOptions {
   logger: Logger;
   clock?: Clock;
   sms?: SmsSender;
-  hasher?: PasswordHasher;
 }
 
 const generated = (file: string) => new URL(`../generated/${file}`, import.meta.url);
 const docs = (file: string) => new URL(`../docs/${file}`, import.meta.url);
 
-function smsFor(config: Config, logger: Logger): { sms: SmsSender; outbox: TestOutbox | undefined } {
-  if (config.testMode) {
-    const outbox = testOutbox();
-    return { sms: outbox, outbox };
-  }
-  if (config.sms.provider === 'twilio') return { sms: twilioSender(config.sms.twilio), outbox: undefined };
-  return { sms: consoleSender(logger), outbox: undefined };
+function smsFor(config: Config, logger: Logger, given: SmsSender | undefined): { sms: SmsSender; outbox: TestOutbox | undefined } {
+  const sms = given ?? (config.testMode ? testOutbox() : config.sms.provider === 'twilio' ? twilioSender(config.sms.twilio) : consoleSender(logger));
+  // The bypass reads the outbox, so only test mode ever has one.
+  return { sms, outbox: config.testMode && 'latest' in sms ? (sms as TestOutbox) : undefined };
 }
 
 export function createApp(options: AppOptions) {
   const { config, db, logger } = options;
   const clock = options.clock ?? systemClock;
-  const chosen = smsFor(config, logger);
+  const { sms, outbox } = smsFor(config, logger, options.sms);
   const deps: Deps = {
     config,
     db,
     clock,
     logger,
-    sms: options.sms ?? chosen.sms,
-    // The bypass reads the outbox, so only test mode ever has one.
-    outbox: !config.testMode ? undefined : options.sms && 'latest' in options.sms ? (options.sms as TestOutbox) : chosen.outbox,
+    sms,
+    outbox,
     jwt: createJwt(config.jwt),
     secrets: createSecrets(config.jwt.secret),
-    hasher: options.hasher ?? createHasher(config.hash),
+    hasher: createHasher(config.hash),
     limiter: createRateLimiter(db, clock),
   };
   const spec = loadSpec(generated('openapi.json'));

@@ -112,10 +112,10 @@ export function createAuthService(deps: Deps, otp: OtpService, sessions: Session
 
   async function testBypass(phone: string, ip: string) {
     if (!deps.outbox) throw new NotFoundError('Route');
-    let pending = await otp.pendingCodeId(phone);
+    let pending = await otp.pendingCode(phone);
     if (!pending) {
       await otp.send(phone, ip);
-      pending = await otp.pendingCodeId(phone);
+      pending = await otp.pendingCode(phone);
     }
     const text = deps.outbox.latest(phone) ?? '';
     const testOtp = /\b(\d{6})\b/.exec(text)?.[1] ?? '000000';

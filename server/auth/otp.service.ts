@@ -74,7 +74,7 @@ export function createOtpService(deps: Deps) {
     useVerificationToken: async (tx: Parameters<typeof store.useVerificationToken>[0], token: string, phone: string) => {
       if ((await store.useVerificationToken(tx, sha256(token), phone, clock.now())) !== 1) throw new InvalidVerificationTokenError();
     },
-    pendingCodeId: async (phone: string) => {
+    pendingCode: async (phone: string) => {
       const otp = await store.latestPendingCode(db, phone);
       return otp && otp.expires_at > clock.now() && otp.attempts < config.otp.maxAttempts ? otp : undefined;
     },

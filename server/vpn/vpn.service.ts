@@ -98,11 +98,14 @@ export function createVpnService(deps: Deps) {
       const now = clock.now();
       const connectedAt = report.connectedAt ? Date.parse(report.connectedAt) : now;
       if (report.sessionId) {
-        const existing = await store.findVpnSession(db, report.sessionId, caller.userId);
-        if (!existing) throw new NotFoundError('VPN session');
-        await store.updateVpnSessionStatus(db, existing.id, caller.userId, report.status, connectedAt, now);
-        const current = (await store.findVpnSession(db, existing.id, caller.userId))!;
-        return { sessionId: current.id, status: current.status as Schemas['ConnectionStatus'] };
+        // Ownership is in the UPDATE's WHERE; only when nothing changed is the row read, to tell
+        // a closed session (its status stands) from another user's or an unknown one (404).
+        if ((await store.updateVpnSessionStatus(db, report.sessionId, caller.userId, report.status, connectedAt, now)) === 1) {
+          return { sessionId: report.sessionId, status: report.status };
+        }
+        const closed = await store.findVpnSession(db, report.sessionId, caller.userId);
+        if (!closed) throw new NotFoundError('VPN session');
+        return { sessionId: closed.id, status: closed.status as Schemas['ConnectionStatus'] };
       }
       if (report.status === 'DISCONNECTED' || report.status === 'ERROR') {
         throw new ValidationError(`sessionId is required to report ${report.status}`, '/body/sessionId');
