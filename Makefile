@@ -18,7 +18,7 @@ export npm_config_audit := false
 
 DEPS := node_modules/.installed
 
-.PHONY: help install start test lint generate check-generated check-docs typecheck unit sdk mock docs bench contract flows breaking soak clean
+.PHONY: help install start test lint generate check-generated check-docs typecheck unit sdk mock docs bench busy-shutdown contract flows breaking soak clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -76,6 +76,10 @@ check-docs: $(DEPS) ## Fail when docs/index.html or docs/errors.md differ from w
 bench: $(DEPS) ## Benchmarks against in-run baselines; writes docs/benchmarks.md (about 3 min)
 	bash scripts/ensure-postgres
 	node bench/run.ts
+
+busy-shutdown: $(DEPS) ## The graceful-shutdown test 20 times in a row with every core kept busy (RUNS=20)
+	@mkdir -p reports
+	bench/busy-shutdown
 
 soak: $(DEPS) ## 200 simulated apps for 60 s: SQLite, then two instances on PostgreSQL; 0 errors, exact totals
 	bash scripts/ensure-postgres

@@ -433,7 +433,7 @@ export interface paths {
         };
         /**
          * Check that the service can take traffic
-         * @description Readiness; checks the database. 503 while it is unreachable.
+         * @description Readiness; checks the database. 503 while it is unreachable, and from the moment the instance begins its shutdown drain (SIGTERM), so a load balancer stops sending to it.
          */
         get: operations["getReadiness"];
         put?: never;

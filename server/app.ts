@@ -34,6 +34,8 @@ export interface AppOptions {
   logger: Logger;
   clock?: Clock;
   sms?: SmsSender;
+  /** True once shutdown has begun: /ready then answers 503 so a load balancer stops sending. */
+  draining?: () => boolean;
 }
 
 const generated = (file: string) => new URL(`../generated/${file}`, import.meta.url);
@@ -69,7 +71,7 @@ export function createApp(options: AppOptions) {
     ...authRoutes(auth, otp, sessions),
     ...vpnRoutes(createVpnService(deps)),
     ...userRoutes(createUserService(deps, auth, sessions, otp)),
-    ...systemRoutes(deps, Date.now()),
+    ...systemRoutes(deps, Date.now(), options.draining ?? (() => false)),
   };
 
   const app = express();

@@ -28,6 +28,7 @@ export interface Config {
   readonly trustProxy: boolean;
   readonly corsOrigins: readonly string[];
   readonly shutdownTimeoutMs: number;
+  readonly shutdownDrainMs: number;
 }
 
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-dev-only-secret';
@@ -128,6 +129,9 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: bool(env, 'TRUST_PROXY', false),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0),
+    // Behind a load balancer, /ready must answer 503 for a few health-check periods before the
+    // listener closes, or connections the balancer still sends are refused.
+    shutdownDrainMs: int(env, 'SHUTDOWN_DRAIN_MS', production ? 5_000 : 0, 0, 600_000),
   };
   return deepFreeze(config);
 }

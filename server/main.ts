@@ -1,5 +1,5 @@
 // Starts the API: config, database (migrated), locations, HTTP server, graceful shutdown.
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDb } from './db/index.ts';
@@ -8,20 +8,12 @@ import { pruneRateCounters } from './lib/rate-limit.ts';
 import { seedLocations } from './vpn/vpn.service.ts';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`configuration error: ${error.message}\n`);
-      process.exit(78);
-    }
-    throw error;
-  }
+  const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const db = await openDb(config.databaseUrl);
   await seedLocations(db);
-  const app = createApp({ config, db, logger });
+  let draining = false;
+  const app = createApp({ config, db, logger, draining: () => draining });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -30,44 +22,73 @@ async function main(): Promise<void> {
   const prune = setInterval(() => pruneRateCounters(db, Date.now() - 86_400_000).catch(() => {}), 600_000);
   prune.unref();
 
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  await listen(server, config.port, config.host);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   logger.info('listening', { url: `http://${host}:${port}`, env: config.env, database: db.dialect, testMode: config.testMode });
 
-  let stopping = false;
-  // Keep-alive sockets would hold the process open until the forced exit: answers still being
-  // worked on at shutdown, and any that arrive after, say `Connection: close` instead.
+  // Shutdown in three steps: drain (the listener stays open and every request gets its real
+  // answer, while /ready says 503 so a load balancer stops sending), close the listener, then
+  // let the requests in flight finish. Answers given from the drain on carry `Connection: close`
+  // so keep-alive clients move to another instance instead of reusing a closing socket.
   const inFlight = new Set<ServerResponse>();
   server.prependListener('request', (_req, res: ServerResponse) => {
-    if (stopping) res.setHeader('Connection', 'close');
+    if (draining) res.setHeader('Connection', 'close');
     inFlight.add(res);
     res.once('close', () => inFlight.delete(res));
   });
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('shutdown', { signal });
-    for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
-    // In-flight requests finish; idle keep-alive sockets close now; a hard stop after the timeout.
+  let closing = false;
+  const closeListener = () => {
+    if (closing) return;
+    closing = true;
     const force = setTimeout(() => {
-      logger.warn('shutdown.forced', { timeoutMs: config.shutdownTimeoutMs });
+      logger.warn('shutdown.forced', { timeoutMs: config.shutdownTimeoutMs, inFlight: inFlight.size });
       process.exit(1);
     }, config.shutdownTimeoutMs);
     force.unref();
+    // close() also ends the keep-alive sockets that are idle now; busy ones end after their answer.
     server.close(async () => {
       await db.close().catch(() => {});
       logger.info('stopped');
       process.exit(0);
     });
-    server.closeIdleConnections();
+    logger.info('shutdown.listener_closed', { inFlight: inFlight.size });
+  };
+  let drainTimer: NodeJS.Timeout | undefined;
+  const shutdown = (signal: string) => {
+    // A second signal skips what is left of the drain (Ctrl-C twice in a terminal).
+    if (draining) {
+      clearTimeout(drainTimer);
+      closeListener();
+      return;
+    }
+    draining = true;
+    logger.info('shutdown', { signal, drainMs: config.shutdownDrainMs, inFlight: inFlight.size });
+    for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+    drainTimer = setTimeout(closeListener, config.shutdownDrainMs);
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
+/** Listens, turning a busy or forbidden port into a one-line start-up error instead of a stack. */
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL') {
+        reject(new ConfigError(`cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use (set PORT to another one)' : error.code === 'EACCES' ? 'permission denied (use a port above 1023)' : 'the address is not on this machine (check HOST)'}`));
+      } else reject(error);
+    });
+    server.listen(port, host, () => resolve());
+  });
+}
+
 main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`configuration error: ${error.message}\n`);
+    process.exit(78);
+  }
   process.stderr.write(`fatal: ${(error as Error)?.stack ?? String(error)}\n`);
   process.exit(1);
 });

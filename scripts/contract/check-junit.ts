@@ -3,6 +3,7 @@
 // schema error, an auth failure) must not pass as green.
 // Usage: node scripts/contract/check-junit.ts <openapi.json> <junit.xml>
 import { readFileSync } from 'node:fs';
+import { junitCases, type CaseResult } from '../lib/junit.ts';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
@@ -10,26 +11,6 @@ export function specOperations(spec: { paths: Record<string, Record<string, unkn
   return Object.entries(spec.paths).flatMap(([path, item]) =>
     METHODS.filter((method) => method in item).map((method) => `${method.toUpperCase()} ${path}`),
   );
-}
-
-export interface CaseResult {
-  name: string;
-  outcome: 'passed' | 'failure' | 'error' | 'skipped';
-}
-
-export function junitCases(xml: string): CaseResult[] {
-  const cases: CaseResult[] = [];
-  const pattern = /<testcase\s+name="([^"]*)"[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g;
-  for (const match of xml.matchAll(pattern)) {
-    const body = match[3] ?? '';
-    const outcome = /<failure/.test(body) ? 'failure' : /<error/.test(body) ? 'error' : /<skipped/.test(body) ? 'skipped' : 'passed';
-    cases.push({ name: unescape(match[1] ?? ''), outcome });
-  }
-  return cases;
-}
-
-function unescape(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 }
 
 export function problems(operations: string[], cases: CaseResult[]): string[] {
