@@ -29,6 +29,7 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   readonly shutdownTimeoutMs: number;
   readonly shutdownDrainMs: number;
+  readonly sessionCache: { readonly ttlMs: number; readonly maxEntries: number };
 }
 
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-dev-only-secret';
@@ -132,6 +133,8 @@ export function loadConfig(env: Env = process.env): Config {
     // Behind a load balancer, /ready must answer 503 for a few health-check periods before the
     // listener closes, or connections the balancer still sends are refused.
     shutdownDrainMs: int(env, 'SHUTDOWN_DRAIN_MS', production ? 5_000 : 0, 0, 600_000),
+    // At most 1 s: a revoked session must stop everywhere within a second (session.cache.ts).
+    sessionCache: { ttlMs: int(env, 'SESSION_CACHE_MS', 500, 0, 1000), maxEntries: int(env, 'SESSION_CACHE_MAX_ENTRIES', 100_000, 0) },
   };
   return deepFreeze(config);
 }

@@ -6,6 +6,7 @@ import type { Db } from '../db/index.ts';
 import { UnauthenticatedError } from '../lib/errors.ts';
 import { newId, newSecret } from '../lib/ids.ts';
 import { sha256 } from './secrets.ts';
+import { createSessionCache, parseRevocation, type Revocation } from './session.cache.ts';
 import * as store from './session.store.ts';
 
 export interface TokenPair {
@@ -16,8 +17,28 @@ export interface TokenPair {
   refreshExpiresIn: number;
 }
 
+/** The NOTIFY channel revocations travel on between instances (PostgreSQL). */
+const REVOKED = 'barqnet_session_revoked';
+/** With revocation notices flowing, an entry only needs refreshing now and then. */
+const NOTIFIED_TTL_MS = 60_000;
+
 export function createSessionService(deps: Deps) {
   const { config, clock, jwt, secrets } = deps;
+  const cache = createSessionCache({ maxEntries: config.sessionCache.maxEntries });
+  const listening = deps.db.listen(REVOKED, {
+    message: (payload) => cache.forget(parseRevocation(payload)),
+    down: () => cache.trustFor(0),
+    up: () => cache.trustFor(NOTIFIED_TTL_MS),
+  });
+  if (!listening) cache.trustFor(config.sessionCache.ttlMs);
+
+  /** Revokes inside the caller's transaction (or at once on the plain db); see session.cache.ts. */
+  async function revoke(tx: Db, where: Revocation, reason: string): Promise<void> {
+    cache.forget(where);
+    await store.revokeSessions(tx, where, reason, clock.now());
+    await tx.notify(REVOKED, JSON.stringify(where));
+    tx.afterCommit(() => cache.forget(where));
+  }
 
   function pair(caller: { userId: string; sessionId: string }, refreshToken: string, now: number): TokenPair {
     return {
@@ -73,7 +94,7 @@ export function createSessionService(deps: Deps) {
         if (next && next.revoked_at === null) return { kind: 'rotated' as const, row };
         return { kind: 'invalid' as const };
       }
-      await store.revokeSessions(tx, { sessionId: row.session_id }, 'refresh_token_reuse', now);
+      await revoke(tx, { sessionId: row.session_id }, 'refresh_token_reuse');
       return { kind: 'reused' as const };
     });
     switch (outcome.kind) {
@@ -96,19 +117,29 @@ export function createSessionService(deps: Deps) {
         ? new UnauthenticatedError('TOKEN_EXPIRED', 'The access token has expired')
         : new UnauthenticatedError('INVALID_TOKEN', 'The access token is invalid or has been revoked');
     }
-    const session = await store.findLiveSession(deps.db, result.claims.sid);
-    if (!session || session.user_id !== result.claims.sub) {
+    const sessionId = result.claims.sid;
+    let session = cache.get(sessionId);
+    if (!session) {
+      const generation = cache.generation();
+      const row = await store.findLiveSession(deps.db, sessionId);
+      if (row) {
+        session = { userId: row.user_id, deviceId: row.device_id };
+        cache.set(sessionId, session, generation);
+      }
+    }
+    if (!session || session.userId !== result.claims.sub) {
       throw new UnauthenticatedError('INVALID_TOKEN', 'The access token is invalid or has been revoked');
     }
-    return { userId: session.user_id, sessionId: session.id, deviceId: session.device_id };
+    return { userId: session.userId, sessionId, deviceId: session.deviceId };
   }
 
   return {
     start,
     rotate,
     authenticate,
-    logout: (caller: Caller) => store.revokeSessions(deps.db, { sessionId: caller.sessionId }, 'logout', clock.now()),
-    revokeAll: (tx: Db, userId: string, reason: string) => store.revokeSessions(tx, { userId }, reason, clock.now()),
+    logout: (caller: Caller) => revoke(deps.db, { sessionId: caller.sessionId }, 'logout'),
+    revokeDevice: (tx: Db, deviceId: string) => revoke(tx, { deviceId }, 'device_revoked'),
+    revokeAll: (tx: Db, userId: string, reason: string) => revoke(tx, { userId }, reason),
   };
 }
 

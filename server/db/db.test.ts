@@ -33,6 +33,25 @@ for (const dialect of DIALECTS) {
       await db.close();
     });
 
+    it('afterCommit_runsAfterCommitOnlyAndAtOnceOutsideATransaction', async () => {
+      const seen: string[] = [];
+      db.afterCommit(() => seen.push('outside'));
+      await db.transaction(async (tx) => {
+        await addUser(tx, 'u1', '+15550001');
+        tx.afterCommit(() => seen.push(`committed:${seen.length}`));
+        // called on the outer db inside the transaction: joins it
+        db.afterCommit(() => seen.push('joined'));
+        seen.push('in tx');
+      });
+      await expect(
+        db.transaction(async (tx) => {
+          tx.afterCommit(() => seen.push('rolled back'));
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(seen).toEqual(['outside', 'in tx', 'committed:2', 'joined']);
+    });
+
     it('runs all/one/run with ? params', async () => {
       expect(db.dialect).toBe(dialect);
       expect(await addUser(db, 'u1', '+15550001')).toBe(1);
@@ -310,6 +329,35 @@ describe('unreachable PostgreSQL', () => {
       await expect(db.ping()).rejects.toBeInstanceOf(DatabaseUnavailableError);
       await expect(db.run('SELECT 1')).rejects.toBeInstanceOf(DatabaseUnavailableError);
       await expect(db.transaction(async () => 1)).rejects.toBeInstanceOf(DatabaseUnavailableError);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe.runIf(DIALECTS.includes('postgres'))('PostgreSQL notices', () => {
+  it('notify_inATransaction_arrivesAtCommitAndNeverAfterARollback', async () => {
+    const db = await freshDb('postgres');
+    const messages: string[] = [];
+    let up!: () => void;
+    const listening = new Promise<void>((resolve) => (up = resolve));
+    db.listen('barqnet_test_channel', { message: (m) => messages.push(m), down: () => {}, up: () => up() });
+    try {
+      await listening;
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.notify('barqnet_test_channel', 'rolled back');
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      await db.transaction(async (tx) => {
+        await tx.notify('barqnet_test_channel', 'committed');
+        await sleep(100);
+        expect(messages).toEqual([]);
+      });
+      const deadline = Date.now() + 5_000;
+      while (messages.length === 0 && Date.now() < deadline) await sleep(5);
+      expect(messages).toEqual(['committed']);
     } finally {
       await db.close();
     }

@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { DatabaseUnavailableError, mapPgError } from './errors.ts';
-import { currentTx, remember, toParams, txContext, type TxScope } from './shared.ts';
-import type { Db } from './types.ts';
+import { currentTx, remember, runAfterCommit, toParams, txContext, type TxScope } from './shared.ts';
+import { listenPg } from './pg-listen.ts';
+import type { Db, Listening, ListenHandlers } from './types.ts';
 
 type Row = Record<string, unknown>;
 type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -37,8 +38,11 @@ export class PostgresDb implements Db {
   readonly dialect = 'postgres' as const;
   private readonly pool: pg.Pool;
   private ended = false;
+  private readonly listeners = new Set<Listening>();
+  private readonly url: string;
 
   constructor(url: string) {
+    this.url = url;
     this.pool = new pg.Pool({ connectionString: url, max: 10, types, connectionTimeoutMillis: 10_000 });
     // An idle client lost its connection (e.g. server restart). The pool already discarded it and
     // the next query opens a fresh one; without a listener this event would crash the process.
@@ -65,6 +69,22 @@ export class PostgresDb implements Db {
     await this.all('SELECT 1');
   }
 
+  listen(channel: string, handlers: ListenHandlers): Listening {
+    const listening = listenPg(this.url, channel, handlers);
+    this.listeners.add(listening);
+    return listening;
+  }
+
+  async notify(channel: string, payload: string): Promise<void> {
+    await this.run('SELECT pg_notify(?, ?)', [channel, payload]);
+  }
+
+  afterCommit(fn: () => void): void {
+    const tx = currentTx(this);
+    if (tx) tx.afterCommit(fn);
+    else fn();
+  }
+
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     const outer = currentTx(this);
     if (outer) return outer.transaction(fn);
@@ -81,11 +101,13 @@ export class PostgresDb implements Db {
       broken = err;
     };
     client.on('error', onError);
-    const scope: TxScope = { owner: this, active: true, tx: txHandle(client, () => scope.active) };
+    const scope: TxScope = { owner: this, active: true, after: [], tx: txHandle(client, () => scope.active, (fn) => scope.after.push(fn)) };
     try {
       await query(client, 'BEGIN');
       const result = await txContext.run(scope, () => fn(scope.tx));
       await query(client, 'COMMIT');
+      scope.active = false;
+      runAfterCommit(scope);
       return result;
     } catch (err) {
       // query() already mapped driver errors; anything else came from fn and passes through untouched
@@ -103,11 +125,12 @@ export class PostgresDb implements Db {
   async close(): Promise<void> {
     if (this.ended) return;
     this.ended = true;
+    await Promise.all([...this.listeners].map((l) => l.close()));
     await this.pool.end();
   }
 }
 
-function txHandle(client: pg.PoolClient, isLive: () => boolean): Db {
+function txHandle(client: pg.PoolClient, isLive: () => boolean, after: (fn: () => void) => void): Db {
   const live = () => {
     if (!isLive()) throw new Error('transaction already finished');
   };
@@ -117,6 +140,11 @@ function txHandle(client: pg.PoolClient, isLive: () => boolean): Db {
     one: async <T = Row>(sql: string, params?: readonly unknown[]) => (live(), (await query<T>(client, sql, params)).rows[0]),
     run: async (sql: string, params?: readonly unknown[]) => (live(), (await query(client, sql, params)).rowCount ?? 0),
     transaction: async <T>(fn: (tx: Db) => Promise<T>) => (live(), fn(tx)),
+    afterCommit: (fn: () => void) => (live(), after(fn)),
+    listen: () => {
+      throw new Error('listen() called inside a transaction');
+    },
+    notify: async (channel: string, payload: string) => (live(), void (await query(client, 'SELECT pg_notify($1, $2)', [channel, payload]))),
     ping: async () => (live(), void (await query(client, 'SELECT 1'))),
     close: async () => {
       throw new Error('close() called inside a transaction');

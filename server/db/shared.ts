@@ -7,6 +7,12 @@ export interface TxScope {
   owner: object;
   tx: Db;
   active: boolean;
+  /** afterCommit callbacks, run in order once COMMIT succeeded */
+  after: (() => void)[];
+}
+
+export function runAfterCommit(scope: TxScope): void {
+  for (const fn of scope.after) fn();
 }
 
 export const txContext = new AsyncLocalStorage<TxScope>();

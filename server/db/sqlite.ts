@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { limitsSchema } from './migrations.ts';
-import { currentTx, remember, toParams, txContext, type TxScope } from './shared.ts';
+import { currentTx, remember, runAfterCommit, toParams, txContext, type TxScope } from './shared.ts';
 import type { Db } from './types.ts';
 
 type Row = Record<string, unknown>;
@@ -90,16 +90,31 @@ export class SqliteDb implements Db {
     return this.one('SELECT 1').then(() => undefined);
   }
 
+  /** SQLite has no channel between processes: callers bound what they cache in time instead. */
+  listen(): undefined {
+    return undefined;
+  }
+
+  async notify(): Promise<void> {}
+
+  afterCommit(fn: () => void): void {
+    const tx = currentTx(this);
+    if (tx) tx.afterCommit(fn);
+    else fn();
+  }
+
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     const outer = currentTx(this);
     if (outer) return outer.transaction(fn);
     await this.mutex.lock();
-    const scope: TxScope = { owner: this, active: true, tx: this.txHandle(() => scope.active) };
+    const scope: TxScope = { owner: this, active: true, after: [], tx: this.txHandle(() => scope.active, (fn) => scope.after.push(fn)) };
     try {
       this.db.exec('BEGIN IMMEDIATE');
       try {
         const result = await txContext.run(scope, () => fn(scope.tx));
         this.db.exec('COMMIT');
+        scope.active = false;
+        runAfterCommit(scope);
         return result;
       } catch (err) {
         // some errors (e.g. SQLITE_FULL) already rolled back
@@ -176,7 +191,7 @@ export class SqliteDb implements Db {
     }
   }
 
-  private txHandle(isLive: () => boolean): Db {
+  private txHandle(isLive: () => boolean, after: (fn: () => void) => void): Db {
     const live = () => {
       if (!isLive()) throw new Error('transaction already finished');
     };
@@ -186,6 +201,9 @@ export class SqliteDb implements Db {
       one: async <T = Row>(sql: string, params?: readonly unknown[]) => (live(), this.oneNow<T>(sql, params)),
       run: async (sql: string, params?: readonly unknown[]) => (live(), this.runNow(sql, params)),
       transaction: async <T>(fn: (tx: Db) => Promise<T>) => (live(), fn(tx)),
+      afterCommit: (fn: () => void) => (live(), after(fn)),
+      listen: () => undefined,
+      notify: async () => live(),
       ping: async () => (live(), void this.oneNow('SELECT 1')),
       close: async () => {
         throw new Error('close() called inside a transaction');

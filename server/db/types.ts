@@ -1,5 +1,17 @@
 export type Dialect = 'sqlite' | 'postgres';
 
+export interface ListenHandlers {
+  message(payload: string): void;
+  /** notices may be missed from now on */
+  down(): void;
+  /** listening (again): notices from now on arrive */
+  up(): void;
+}
+
+export interface Listening {
+  close(): Promise<void>;
+}
+
 export interface Db {
   readonly dialect: Dialect;
   /** all rows; SQL uses `?` placeholders in both dialects */
@@ -10,6 +22,13 @@ export interface Db {
   run(sql: string, params?: readonly unknown[]): Promise<number>;
   /** run fn in one transaction (SQLite: BEGIN IMMEDIATE); commit on resolve, roll back on throw. Nested calls reuse the outer transaction. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /** Runs fn once the enclosing transaction has committed (never after a rollback); outside a
+   *  transaction, at once. For in-process caches that must not keep what the commit changed. */
+  afterCommit(fn: () => void): void;
+  /** Notices from other processes on `channel` (PostgreSQL LISTEN); undefined where the store has no
+   *  such channel (SQLite). `notify` sends one, at commit when called inside a transaction. */
+  listen(channel: string, handlers: ListenHandlers): Listening | undefined;
+  notify(channel: string, payload: string): Promise<void>;
   /** cheap liveness check (SELECT 1) that rejects when the database is unreachable */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -4,7 +4,7 @@ import type { components } from '../../generated/types.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import type { SessionService } from '../auth/session.service.ts';
 import type { OtpService } from '../auth/otp.service.ts';
-import { findUserById, revokeSessions, type UserRow } from '../auth/session.store.ts';
+import { findUserById, type UserRow } from '../auth/session.store.ts';
 import type { Caller, Deps } from '../context.ts';
 import { InvalidCredentialsError, NotFoundError, UnauthenticatedError, ValidationError } from '../lib/errors.ts';
 import { lockKey } from '../lib/locks.ts';
@@ -80,7 +80,7 @@ export function createUserService(deps: Deps, auth: AuthService, sessions: Sessi
       const removed = await db.transaction(async (tx) => {
         const device = await tx.one<{ id: string }>('SELECT id FROM devices WHERE id = ? AND user_id = ?', [deviceId, caller.userId]);
         if (!device) return false;
-        await revokeSessions(tx, { deviceId: device.id }, 'device_revoked', clock.now());
+        await sessions.revokeDevice(tx, device.id);
         await tx.run('DELETE FROM devices WHERE id = ? AND user_id = ?', [device.id, caller.userId]);
         return true;
       });

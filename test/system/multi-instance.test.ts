@@ -115,4 +115,49 @@ describe.runIf(DIALECTS.includes('postgres'))('two instances on one PostgreSQL',
     const rows = await queryOnce<{ bytes_in: string; duration: string }>(db.url, 'SELECT bytes_in, duration FROM vpn_sessions WHERE id = $1', [vpn]);
     expect(rows[0]).toEqual({ bytes_in: '400000', duration: '400' });
   });
+
+  // Each instance caches live sessions (server/auth/session.cache.ts): a revocation on one
+  // instance must stop the session's access tokens on the other within 1 s, and at once on
+  // the instance that handled it.
+  const revocations: [string, (c: Client, token: string) => Promise<void>][] = [
+    ['logout', async (c, token) => void expect((await c.request('POST', '/v1/auth/logout', { token })).status).toBe(200)],
+    [
+      'revokeDevice',
+      async (c, token) => {
+        const me = await c.request('GET', '/v1/user/profile', { token });
+        // from a second device of the same user, so the revoking session itself stays live
+        const other = await c.request('POST', '/v1/auth/login', { body: { phoneNumber: me.body.user.phoneNumber, password: 'SecurePass123', deviceId: 'device-0002' } });
+        const devices = await c.request('GET', '/v1/user/devices', { token: other.body.accessToken });
+        const id = (devices.body.devices as { id: string; deviceId: string }[]).find((d) => d.deviceId === 'device-0001')!.id;
+        expect((await c.request('DELETE', `/v1/user/devices/${id}`, { token: other.body.accessToken })).status).toBe(200);
+      },
+    ],
+    [
+      'changePassword',
+      async (c, token) =>
+        void expect((await c.request('POST', '/v1/user/password', { token, body: { currentPassword: 'SecurePass123', newPassword: 'NewerPass456' } })).status).toBe(200),
+    ],
+    ['deleteAccount', async (c, token) => void expect((await c.request('DELETE', '/v1/user/account', { token })).status).toBe(200)],
+  ];
+  for (const [index, [name, revoke]] of revocations.entries()) {
+    it(`${name}_onOneInstance_tokensRefusedThereAtOnceAndOnTheOtherWithinOneSecond`, async () => {
+      const phone = phoneNumber(20 + index);
+      const session = await register(a, phone, 'SecurePass123');
+      // both instances have the session in their cache now
+      for (const c of [a, b, a, b]) expect((await c.request('GET', '/v1/user/profile', { token: session.accessToken })).status).toBe(200);
+
+      await revoke(a, session.accessToken);
+      const revokedAt = performance.now();
+      expect((await a.request('GET', '/v1/user/profile', { token: session.accessToken })).status).toBe(401);
+      let delay = Number.POSITIVE_INFINITY;
+      while (performance.now() - revokedAt < 5_000) {
+        if ((await b.request('GET', '/v1/user/profile', { token: session.accessToken })).status === 401) {
+          delay = performance.now() - revokedAt;
+          break;
+        }
+        await sleep(10);
+      }
+      expect(delay).toBeLessThan(1_000);
+    });
+  }
 });
