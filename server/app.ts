@@ -1,7 +1,7 @@
 // The composition root: builds every service from explicit dependencies and mounts the
 // whole route table, keyed by the contract's operationIds, in one place.
 import { readFileSync } from 'node:fs';
-import express, { type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { createAuthService } from './auth/auth.service.ts';
 import { authRoutes } from './auth/auth.routes.ts';
@@ -20,7 +20,7 @@ import type { Clock } from './lib/clock.ts';
 import { systemClock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
 import { createHasher } from './lib/passwords.ts';
-import { createRateLimiter } from './lib/rate-limit.ts';
+import { createLocalRateLimiter, createRateLimiter } from './lib/rate-limit.ts';
 import { consoleSender, testOutbox, twilioSender, type SmsSender, type TestOutbox } from './sms/sms.ts';
 import { systemRoutes } from './system/system.routes.ts';
 import { createUserService } from './user/user.service.ts';
@@ -62,6 +62,7 @@ export function createApp(options: AppOptions) {
     secrets: createSecrets(config.jwt.secret),
     hasher: createHasher(config.hash),
     limiter: createRateLimiter(db, clock),
+    requestLimiter: createLocalRateLimiter(db, clock, { syncMs: config.rateLimitSyncMs, onSyncError: (error) => logger.warn('rate_limit.sync_failed', { error: String(error) }) }),
   };
   const spec = loadSpec(generated('openapi.json'));
   const otp = createOtpService(deps);
@@ -95,8 +96,8 @@ export function createApp(options: AppOptions) {
   // Outside test mode the bypass does not exist: no route, and 404 like any unknown path.
   const served = config.testMode ? spec : withoutOperation(spec, 'testAuthBypass');
   app.use(routeGuard(served));
-  app.use(ipRateLimit(deps.limiter, config.ipRateLimitPerMinute));
-  app.use(bearerAuth(sessions.authenticate, deps.limiter, config.userRateLimitPerMinute));
+  app.use(ipRateLimit(deps.requestLimiter, config.ipRateLimitPerMinute));
+  app.use(bearerAuth(sessions.authenticate, deps.requestLimiter, config.userRateLimitPerMinute));
   app.use(express.json({ limit: config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(
     OpenApiValidator.middleware({
@@ -110,16 +111,18 @@ export function createApp(options: AppOptions) {
     }),
   );
 
-  const router = express.Router();
-  for (const op of served.operations) {
-    // The contract types each handler; the loop only needs their common shape.
-    const handler = handlers[op.operationId as OperationId] as unknown as (ctx: object) => Promise<{ status: number; body: unknown }>;
-    router[op.method](op.expressPath, async (req: Request, res: Response) => {
-      const reply = await handler({ body: req.body, query: req.query, params: req.params, ip: req.ip ?? 'unknown', caller: req.caller });
-      res.status(reply.status).json(reply.body);
-    });
-  }
-  app.use(router);
+  // One dispatch by the operationId routeGuard found: no second route table to walk (the
+  // validator has already matched the path and parsed its parameters).
+  type Handler = (ctx: object) => Promise<{ status: number; body: unknown }>;
+  // The contract types each handler; the dispatch only needs their common shape.
+  const byOperation = new Map(served.operations.map((op) => [op.operationId, handlers[op.operationId as OperationId] as unknown as Handler]));
+  app.use(async (req: Request, res: Response, next: NextFunction) => {
+    const handler = req.operationId === undefined ? undefined : byOperation.get(req.operationId);
+    if (!handler) return next();
+    const params = (req as { openapi?: { pathParams?: Record<string, string> } }).openapi?.pathParams ?? {};
+    const reply = await handler({ body: req.body, query: req.query, params, ip: req.ip ?? 'unknown', caller: req.caller });
+    res.status(reply.status).json(reply.body);
+  });
   app.use(errorHandler(logger));
   return app;
 }

@@ -20,7 +20,10 @@ export interface Deps {
   jwt: Jwt;
   secrets: Secrets;
   hasher: PasswordHasher;
+  /** exact across instances: the security limits */
   limiter: RateLimiter;
+  /** in memory, reconciled every RATE_LIMIT_SYNC_MS: the general request limits */
+  requestLimiter: RateLimiter;
 }
 
 /** The authenticated caller, set by the bearer middleware. */

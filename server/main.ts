@@ -4,7 +4,8 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDb } from './db/index.ts';
 import { createLogger } from './lib/logger.ts';
-import { pruneRateCounters } from './lib/rate-limit.ts';
+import { systemClock } from './lib/clock.ts';
+import { pruneRateLimits } from './lib/rate-limit.ts';
 import { seedLocations } from './vpn/vpn.service.ts';
 
 async function main(): Promise<void> {
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   server.headersTimeout = 66_000;
   server.requestTimeout = 30_000;
 
-  const prune = setInterval(() => pruneRateCounters(db, Date.now() - 86_400_000).catch(() => {}), 600_000);
+  const prune = setInterval(() => pruneRateLimits(db, systemClock).catch(() => {}), 600_000);
   prune.unref();
 
   await listen(server, config.port, config.host);

@@ -137,15 +137,24 @@ export const migrations: Migration[] = [
         updated_at BIGINT NOT NULL
       )`,
       'CREATE INDEX vpn_sessions_user ON vpn_sessions (user_id)',
-      ...limitsSchema(dialect),
+      ...(dialect === 'sqlite'
+        ? ['CREATE TABLE IF NOT EXISTS limits.rate_counters (key TEXT PRIMARY KEY NOT NULL, window_start BIGINT NOT NULL, count INTEGER NOT NULL)']
+        : ['CREATE SCHEMA IF NOT EXISTS limits', 'CREATE UNLOGGED TABLE IF NOT EXISTS limits.rate_counters (key TEXT PRIMARY KEY NOT NULL, window_start BIGINT NOT NULL, count INTEGER NOT NULL)']),
     ],
+  },
+  {
+    id: 2,
+    name: 'gcra_rate_limits',
+    // fixed windows -> GCRA (server/lib/rate-limit.ts); the counters are disposable
+    up: (dialect) => ['DROP TABLE IF EXISTS limits.rate_counters', ...limitsSchema(dialect)],
   },
 ];
 
 /** Rate-limit counters: hot, disposable data kept out of the durable (fsync'd / WAL-logged) store.
  *  SQLite also runs this on every open, since the attached limits file may be new. */
 export function limitsSchema(dialect: Dialect): string[] {
-  const columns = '(key TEXT PRIMARY KEY NOT NULL, window_start BIGINT NOT NULL, count INTEGER NOT NULL)';
-  if (dialect === 'sqlite') return [`CREATE TABLE IF NOT EXISTS limits.rate_counters ${columns}`];
-  return ['CREATE SCHEMA IF NOT EXISTS limits', `CREATE UNLOGGED TABLE IF NOT EXISTS limits.rate_counters ${columns}`];
+  // tat: the GCRA's theoretical arrival time (epoch µs); ok: whether the last hit was allowed
+  const columns = '(key TEXT PRIMARY KEY NOT NULL, tat BIGINT NOT NULL, ok INTEGER NOT NULL)';
+  if (dialect === 'sqlite') return [`CREATE TABLE IF NOT EXISTS limits.rate_limits ${columns}`];
+  return ['CREATE SCHEMA IF NOT EXISTS limits', `CREATE UNLOGGED TABLE IF NOT EXISTS limits.rate_limits ${columns}`];
 }

@@ -110,11 +110,14 @@ for (const dialect of DIALECTS) {
         expect(statuses).toEqual([200, 200, 200, 200, 200]);
         const limited = await h.request('GET', '/v1/vpn/locations', { token: a });
         expect(limited.status).toBe(429);
-        expect(limited.body).toMatchObject({ success: false, error: 'RATE_LIMIT_EXCEEDED', retryAfter: 45 });
-        expect(limited.headers.get('retry-after')).toBe('45');
+        // GCRA: 5 a minute is one every 12 s once the burst of 5 is spent
+        expect(limited.body).toMatchObject({ success: false, error: 'RATE_LIMIT_EXCEEDED', retryAfter: 12 });
+        expect(limited.headers.get('retry-after')).toBe('12');
 
         expect((await h.request('GET', '/v1/vpn/locations', { token: b })).status).toBe(200);
-        h.clock.advance(45_000);
+        h.clock.advance(11_999);
+        expect((await h.request('GET', '/v1/vpn/locations', { token: a })).status).toBe(429);
+        h.clock.advance(1);
         expect((await h.request('GET', '/v1/vpn/locations', { token: a })).status).toBe(200);
       } finally {
         await h.close();
@@ -144,8 +147,9 @@ for (const dialect of DIALECTS) {
         expect(statuses).toEqual([200, 200, 200, 200]);
         const limited = await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: PHONE_A } });
         expect(limited.status).toBe(429);
-        expect(limited.body).toMatchObject({ success: false, error: 'RATE_LIMIT_EXCEEDED', retryAfter: 30 });
-        expect(limited.headers.get('retry-after')).toBe('30');
+        // GCRA: 4 a minute is one every 15 s once the burst of 4 is spent
+        expect(limited.body).toMatchObject({ success: false, error: 'RATE_LIMIT_EXCEEDED', retryAfter: 15 });
+        expect(limited.headers.get('retry-after')).toBe('15');
         expect(h.outbox.latest(PHONE_A)).toBeUndefined();
         expect(await count(h.db, 'otp_codes')).toBe(0);
         // Liveness is exempt: a busy address must not make the orchestrator think the process died.
