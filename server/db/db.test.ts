@@ -52,6 +52,25 @@ for (const dialect of DIALECTS) {
       expect(seen).toEqual(['outside', 'in tx', 'committed:2', 'joined']);
     });
 
+    it('transactions_begunTogether_eachCommitsOrRollsBackOnItsOwn', async () => {
+      // on SQLite they share one group commit (one fsync), each in its own savepoint
+      const results = await Promise.allSettled(
+        ['+15550001', '+15550002', '+15550001', '+15550004'].map((phone, i) =>
+          db.transaction(async (tx) => {
+            await addUser(tx, `u${i}`, phone);
+            await tx.run('UPDATE users SET name = ? WHERE id = ?', [`n${i}`, `u${i}`]);
+            return i;
+          }),
+        ),
+      );
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : isUniqueViolation(r.reason) ? 'duplicate' : r.reason))).toEqual([0, 1, 'duplicate', 3]);
+      expect(await db.all('SELECT id, name FROM users ORDER BY id')).toEqual([
+        { id: 'u0', name: 'n0' },
+        { id: 'u1', name: 'n1' },
+        { id: 'u3', name: 'n3' },
+      ]);
+    });
+
     it('runs all/one/run with ? params', async () => {
       expect(db.dialect).toBe(dialect);
       expect(await addUser(db, 'u1', '+15550001')).toBe(1);

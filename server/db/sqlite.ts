@@ -14,6 +14,12 @@ interface PendingWrite {
   reject(error: unknown): void;
 }
 
+interface QueuedTx {
+  fn(tx: Db): Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
 const DML = /^\s*(insert|update|delete|replace)\b/i;
 
 /** FIFO lock; `unlock` hands it straight to the next waiter so nobody can slip in between. */
@@ -50,6 +56,7 @@ export class SqliteDb implements Db {
   private readonly statements = new Map<string, StatementSync>();
   private readonly mutex = new Mutex();
   private pending: PendingWrite[] = [];
+  private queuedTx: QueuedTx[] = [];
 
   /** `file` is a path (relative to cwd) or ':memory:' */
   constructor(file: string) {
@@ -103,28 +110,62 @@ export class SqliteDb implements Db {
     else fn();
   }
 
-  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     const outer = currentTx(this);
     if (outer) return outer.transaction(fn);
+    return new Promise<T>((resolve, reject) => {
+      const queued: QueuedTx = { fn, resolve: resolve as (value: unknown) => void, reject };
+      if (this.queuedTx.push(queued) === 1) setImmediate(() => void this.commitTransactions());
+    });
+  }
+
+  /**
+   * Group commit for transactions, as commitPending does for single writes: the transactions
+   * begun in one turn of the event loop run one after another, each in its own SAVEPOINT (a
+   * failing one is rolled back alone), inside one BEGIN IMMEDIATE ... COMMIT: one fsync for all.
+   * Each caller gets its result, and its afterCommit callbacks run, only once COMMIT succeeded.
+   */
+  private async commitTransactions(): Promise<void> {
     await this.mutex.lock();
-    const scope: TxScope = { owner: this, active: true, after: [], tx: this.txHandle(() => scope.active, (fn) => scope.after.push(fn)) };
+    const batch = this.queuedTx;
+    this.queuedTx = [];
+    const outcomes: { scope: TxScope; ok: boolean; value: unknown }[] = [];
     try {
       this.db.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await txContext.run(scope, () => fn(scope.tx));
-        this.db.exec('COMMIT');
-        scope.active = false;
-        runAfterCommit(scope);
-        return result;
-      } catch (err) {
-        // some errors (e.g. SQLITE_FULL) already rolled back
-        if (this.db.isTransaction) this.db.exec('ROLLBACK');
-        throw err;
+      for (const queued of batch) {
+        const scope: TxScope = { owner: this, active: true, after: [], tx: this.txHandle(() => scope.active, (f) => scope.after.push(f)) };
+        this.db.exec('SAVEPOINT tx');
+        try {
+          const value = await txContext.run(scope, () => queued.fn(scope.tx));
+          scope.active = false;
+          this.db.exec('RELEASE tx');
+          outcomes.push({ scope, ok: true, value });
+        } catch (error) {
+          scope.active = false;
+          // some errors (e.g. SQLITE_FULL) end the whole transaction: nothing of the batch stays
+          if (!this.db.isTransaction) throw error;
+          this.db.exec('ROLLBACK TO tx');
+          this.db.exec('RELEASE tx');
+          outcomes.push({ scope, ok: false, value: error });
+        }
       }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      try {
+        if (this.db.isOpen && this.db.isTransaction) this.db.exec('ROLLBACK');
+      } catch {
+        // nothing left to undo; every caller of the batch hears about `error` below
+      }
+      for (const queued of batch) queued.reject(error);
+      return;
     } finally {
-      scope.active = false;
       this.mutex.unlock();
     }
+    outcomes.forEach((outcome, i) => {
+      if (!outcome.ok) return batch[i]!.reject(outcome.value);
+      runAfterCommit(outcome.scope);
+      batch[i]!.resolve(outcome.value);
+    });
   }
 
   async close(): Promise<void> {
