@@ -465,6 +465,7 @@ export interface components {
             error: components["schemas"]["ErrorCode"];
             /** @description Human-readable explanation, safe to log; not meant for switching on. */
             message: string;
+            /** @description One item per problem with the request, every problem up to the first 20. */
             details?: components["schemas"]["ErrorDetail"][];
             /** @description Seconds to wait before retrying (same value as the `Retry-After` header). */
             retryAfter?: number;
