@@ -1,7 +1,7 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import type { BarqnetClient, DeviceFields, OtpPrompt } from '../index.ts';
 import { NotSignedInError, UsageError, type CliArgs, type Command } from './args.ts';
-import { bytes, pairs, table } from './format.ts';
+import { bytes, pairs, plural, table } from './format.ts';
 import type { Prompter } from './prompt.ts';
 
 export interface Context {
@@ -24,7 +24,7 @@ async function phoneNumber(ctx: Context): Promise<string> {
 function askOtp(ctx: Context) {
   return (p: OtpPrompt) => {
     const note = p.error
-      ? `Wrong code${p.error.attemptsRemaining !== undefined ? ` (${p.error.attemptsRemaining} attempts left)` : ''}. `
+      ? `Wrong code${p.error.attemptsRemaining !== undefined ? ` (${plural(p.error.attemptsRemaining, 'attempt')} left)` : ''}. `
       : `Code sent to ${p.phoneNumber}, valid ${Math.round(p.expiresIn / 60)} min. `;
     return ctx.prompt.ask(`${note}Enter the 6-digit code: `);
   };
