@@ -129,3 +129,15 @@ export function uniquePhone(): string {
   const area = areas[Math.floor(Math.random() * areas.length)]!;
   return `+1${area}555${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`;
 }
+
+/** The code the server sent to `phoneNumber`, read through the test-mode bypass (internal: not in the SDK's types); it sends none while one is pending. */
+export async function sentCode(baseUrl: string, phoneNumber: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/v1/test/auth/bypass`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phoneNumber, testMode: true }),
+  });
+  const body = (await response.json()) as { testOtp?: string };
+  if (!response.ok || !body.testOtp) throw new Error(`bypass failed: ${JSON.stringify(body)}`);
+  return body.testOtp;
+}
