@@ -24,6 +24,7 @@ help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 $(LOCAL_NODE_BIN)/node:
+	@mkdir -p .tools && echo '{"private": true, "allowScripts": {"node": true}}' > .tools/package.json
 	npm install --prefix .tools --no-save --no-package-lock node@$(NODE_VERSION)
 
 $(DEPS): package.json package-lock.json clients/typescript/package.json $(NODE_DEP)

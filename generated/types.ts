@@ -187,7 +187,7 @@ export interface paths {
         };
         /**
          * Get the OpenVPN configuration for a location
-         * @description Returns a ready-to-import client configuration. Refused with QUOTA_EXCEEDED once the data quota is used up.
+         * @description Returns a ready-to-import client configuration. Refused with QUOTA_EXCEEDED once the data quota is used up, with LOCATION_UNAVAILABLE (409) for a listed location whose `available` is false, and with NOT_FOUND for an id that is not listed.
          */
         get: operations["getVpnConfig"];
         put?: never;
@@ -454,7 +454,7 @@ export interface components {
          *     `x-http-status`, `x-meaning` and `x-client-action`, and in the error-code table of the guides.
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_ERROR" | "WEAK_PASSWORD" | "INVALID_OTP" | "INVALID_VERIFICATION_TOKEN" | "INVALID_CONFIG" | "INVALID_CREDENTIALS" | "UNAUTHORIZED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "TOKEN_REUSED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "ACCOUNT_EXISTS" | "CONFIG_LIMIT_REACHED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMIT_EXCEEDED" | "SERVER_ERROR" | "SERVICE_UNAVAILABLE" | "MAINTENANCE";
+        ErrorCode: "VALIDATION_ERROR" | "WEAK_PASSWORD" | "INVALID_OTP" | "INVALID_VERIFICATION_TOKEN" | "INVALID_CONFIG" | "INVALID_CREDENTIALS" | "UNAUTHORIZED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "TOKEN_REUSED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "ACCOUNT_EXISTS" | "CONFIG_LIMIT_REACHED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMIT_EXCEEDED" | "SERVER_ERROR" | "SERVICE_UNAVAILABLE" | "MAINTENANCE" | "LOCATION_UNAVAILABLE";
         /**
          * @description A phone number in E.164 format (`+`, country code, subscriber number; no spaces). Beyond the
          *     pattern, the number must be one a carrier could assign (libphonenumber's numbering plans):
@@ -487,6 +487,7 @@ export interface components {
             error: components["schemas"]["ErrorCode"];
             /** @description Human-readable explanation, safe to log; not meant for switching on. */
             message: string;
+            /** @description One item per problem with the request, every problem up to the first 20. */
             details?: components["schemas"]["ErrorDetail"][];
             /** @description Seconds to wait before retrying (same value as the `Retry-After` header). */
             retryAfter?: number;
@@ -1551,6 +1552,22 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            /** @description The location is listed but unavailable (`available` is false), or no location is available. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "LOCATION_UNAVAILABLE",
+                     *       "message": "Location ap-south-1 is unavailable; pick another one"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -2,7 +2,6 @@
 // whole route table, keyed by the contract's operationIds, in one place.
 import { readFileSync } from 'node:fs';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import * as OpenApiValidator from 'express-openapi-validator';
 import { createAuthService } from './auth/auth.service.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { createJwt } from './auth/jwt.ts';
@@ -16,6 +15,7 @@ import { errorHandler, sendError } from './http/errors.ts';
 import { bearerAuth, cors, ipRateLimit, requestContext, routeGuard } from './http/middleware.ts';
 import type { Handlers, OperationId } from './http/route.ts';
 import { loadSpec, withoutOperation } from './http/spec.ts';
+import { validateRequests } from './http/validation.ts';
 import type { Clock } from './lib/clock.ts';
 import { systemClock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
@@ -98,18 +98,7 @@ export function createApp(options: AppOptions) {
   app.use(routeGuard(served));
   app.use(ipRateLimit(deps.requestLimiter, config.ipRateLimitPerMinute));
   app.use(bearerAuth(sessions.authenticate, deps.requestLimiter, config.userRateLimitPerMinute));
-  app.use(express.json({ limit: config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
-  app.use(
-    OpenApiValidator.middleware({
-      apiSpec: structuredClone(spec.document) as never,
-      validateRequests: { allowUnknownQueryParameters: false },
-      validateResponses: config.validateResponses ? { onError: (error, body, req) => { logger.error('response.invalid', { path: req.path, error: error.message }); throw error; } } : false,
-      validateSecurity: false,
-      validateFormats: true,
-      ajvFormats: { mode: 'full' },
-      ignoreUndocumented: true,
-    }),
-  );
+  app.use(validateRequests(spec, { bodyLimit: config.bodyLimit, validateResponses: config.validateResponses && { logger } }));
 
   // One dispatch by the operationId routeGuard found: no second route table to walk (the
   // validator has already matched the path and parsed its parameters).

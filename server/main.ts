@@ -1,6 +1,7 @@
 // Starts the API: config, database (migrated), locations, HTTP server, graceful shutdown.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { createApp } from './app.ts';
+import { startupHints } from './hints.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDb } from './db/index.ts';
 import { createLogger } from './lib/logger.ts';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   logger.info('listening', { url: `http://${host}:${port}`, env: config.env, database: db.dialect, testMode: config.testMode });
+  for (const hint of startupHints(config)) logger.info('hint', { hint });
 
   // Shutdown in three steps: drain (the listener stays open and every request gets its real
   // answer, while /ready says 503 so a load balancer stops sending), close the listener, then

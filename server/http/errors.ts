@@ -4,6 +4,7 @@ import type { ErrorRequestHandler, Response } from 'express';
 import { DatabaseUnavailableError } from '../db/index.ts';
 import { ApiError, type ErrorCode } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
+import { MAX_DETAILS } from './validation.ts';
 
 const BY_STATUS: Record<number, ErrorCode> = {
   400: 'VALIDATION_ERROR',
@@ -58,7 +59,7 @@ function fromLibrary(err: LibraryError): { status: number; body: Omit<Envelope, 
   }
   const status = err.status ?? err.statusCode;
   if (!status || status < 400 || status >= 500 || !BY_STATUS[status]) return undefined;
-  const details = (err.errors ?? []).slice(0, 50).map((e) => ({
+  const details = (err.errors ?? []).slice(0, MAX_DETAILS).map((e) => ({
     path: String(e.path ?? '').slice(0, 200),
     message: String(e.message ?? 'is invalid').slice(0, 500),
   }));

@@ -67,6 +67,22 @@ for (const dialect of DIALECTS) {
       await nothingSent();
     });
 
+    it('register_fourMistakes_is400ListingEachOne', async () => {
+      const res = await h.request('POST', '/v1/auth/register', { body: { phoneNumber: 1, password: 'short', deviceId: 7, nickname: 'x' } });
+      expectEnvelope(res, 400, 'VALIDATION_ERROR');
+      const paths = (res.body.details as { path: string }[]).map((d) => d.path).sort();
+      expect(paths).toEqual(['/body/deviceId', '/body/nickname', '/body/password', '/body/phoneNumber', '/body/verificationToken']);
+    });
+
+    it('anyPost_manyMistakes_detailsBoundedAt20', async () => {
+      const body = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`extra${i}`, i]));
+      const res = await h.request('POST', SEND, { body: { phoneNumber: PHONE, ...body } });
+      expectEnvelope(res, 400, 'VALIDATION_ERROR');
+      expect(res.body.details).toHaveLength(20);
+      expect(res.body.message.length).toBeLessThanOrEqual(500);
+      await nothingSent();
+    });
+
     it('sendOtp_nonE164Phone_is400', async () => {
       for (const phoneNumber of ['4155552671', '+1 415 555 2671', '+0123456789', '0014155552671']) {
         const res = await h.request('POST', SEND, { body: { phoneNumber } });

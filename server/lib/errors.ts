@@ -61,7 +61,7 @@ export class NotFoundError extends ApiError {
   }
 }
 export class ConflictError extends ApiError {
-  constructor(code: 'ACCOUNT_EXISTS' | 'CONFIG_LIMIT_REACHED', message: string) {
+  constructor(code: 'ACCOUNT_EXISTS' | 'CONFIG_LIMIT_REACHED' | 'LOCATION_UNAVAILABLE', message: string) {
     super(409, code, message);
   }
 }

@@ -58,7 +58,9 @@ export function createVpnService(deps: Deps) {
 
     async config(caller: Caller, locationId: string | undefined): Promise<Schemas['VpnConfig']> {
       const location = locationId ? await store.findLocation(db, locationId) : await store.bestLocation(db);
-      if (!location || location.available !== 1) throw new NotFoundError('Location');
+      if (!location && locationId) throw new NotFoundError('Location');
+      if (!location) throw new ConflictError('LOCATION_UNAVAILABLE', 'No location is available right now; retry later');
+      if (location.available !== 1) throw new ConflictError('LOCATION_UNAVAILABLE', `Location ${location.id} is unavailable; pick another one`);
       await assertQuotaLeft(caller);
       return {
         locationId: location.id,

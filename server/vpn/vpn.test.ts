@@ -62,12 +62,25 @@ for (const dialect of DIALECTS) {
       expect(Date.parse(config.expiresAt)).toBeGreaterThan(h.clock.now());
     });
 
-    it('getVpnConfig_unknownOrUnavailableLocation_is404', async () => {
-      for (const id of ['xx-nowhere-1', 'ap-south-1']) {
-        const res = await getConfig(a, id);
-        expect(res.status).toBe(404);
-        expect(res.body).toMatchObject({ success: false, error: 'NOT_FOUND' });
-      }
+    it('getVpnConfig_unknownLocation_is404', async () => {
+      const res = await getConfig(a, 'xx-nowhere-1');
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ success: false, error: 'NOT_FOUND' });
+    });
+
+    it('getVpnConfig_listedButUnavailableLocation_is409LocationUnavailable', async () => {
+      const listed = await h.request('GET', '/v1/vpn/locations', { token: a });
+      expect(listed.body.locations).toContainEqual(expect.objectContaining({ id: 'ap-south-1', available: false }));
+      const res = await getConfig(a, 'ap-south-1');
+      expect(res.status).toBe(409);
+      expect(res.body).toMatchObject({ success: false, error: 'LOCATION_UNAVAILABLE', message: expect.stringContaining('ap-south-1') });
+    });
+
+    it('getVpnConfig_noLocationAvailable_is409LocationUnavailable', async () => {
+      await h.db.run('UPDATE locations SET available = 0');
+      const res = await getConfig(a);
+      expect(res.status).toBe(409);
+      expect(res.body.error).toBe('LOCATION_UNAVAILABLE');
     });
 
     it('getVpnConfig_malformedLocationId_is400', async () => {

@@ -74,7 +74,7 @@ export class QuotaExceededError extends ApiError {}
 /** NOT_FOUND: no such resource, or it belongs to someone else. */
 export class NotFoundError extends ApiError {}
 
-/** ACCOUNT_EXISTS, CONFIG_LIMIT_REACHED. */
+/** ACCOUNT_EXISTS, CONFIG_LIMIT_REACHED, LOCATION_UNAVAILABLE. */
 export class ConflictError extends ApiError {}
 
 /** RATE_LIMIT_EXCEEDED: wait `retryAfter` seconds. */
@@ -122,6 +122,7 @@ export const ERROR_CLASSES: Record<ErrorCode, ApiErrorClass> = {
   SERVER_ERROR: ServerError,
   SERVICE_UNAVAILABLE: ServerError,
   MAINTENANCE: ServerError,
+  LOCATION_UNAVAILABLE: ConflictError,
 };
 
 function isErrorEnvelope(body: unknown): body is ErrorResponse {

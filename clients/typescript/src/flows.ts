@@ -1,4 +1,4 @@
-import { AuthError, OtpError } from './errors.ts';
+import { AuthError, OtpError, ValidationError } from './errors.ts';
 import type { DeviceInfo } from './generated/types.ts';
 import type { CallOptions, Operations } from './operations.ts';
 import type { Session } from './session.ts';
@@ -29,9 +29,12 @@ export interface OtpFlowInput extends DeviceFields {
   askOtp: AskOtp;
 }
 
+/** Asked after the code was verified; asked again (with the refusal) when the server refuses the password. */
+export type AskPassword = (refused?: ValidationError) => string | Promise<string>;
+
 export interface RegisterInput extends OtpFlowInput {
   /** The password, or a function asked after the code was verified. */
-  password: string | (() => string | Promise<string>);
+  password: string | AskPassword;
 }
 
 export interface PasswordLoginInput extends DeviceFields {
@@ -40,6 +43,13 @@ export interface PasswordLoginInput extends DeviceFields {
 }
 
 const MAX_OTP_ASKS = 3; // the contract allows 3 attempts per code
+const MAX_PASSWORD_ASKS = 3;
+
+/** A refusal of the password itself: the verification token is still unspent (auth.service.ts checks the password first). */
+function refusesPassword(err: unknown): err is ValidationError {
+  if (!(err instanceof ValidationError) || err instanceof OtpError) return false;
+  return err.code === 'WEAK_PASSWORD' || (err.code === 'VALIDATION_ERROR' && err.details.length > 0 && err.details.every((d) => d.path === '/body/password'));
+}
 
 /**
  * The multi-step flows of the seeds as single calls. Each step is one operation, so an app with
@@ -77,8 +87,18 @@ export function createFlows(ops: Operations, session: Session) {
     async register(input: RegisterInput, o?: CallOptions) {
       const { phoneNumber } = input;
       const verified = await withOtp(input, (otp, sessionId) => ops.auth.verifyOtp({ phoneNumber, otp, sessionId }, o), o);
-      const password = typeof input.password === 'function' ? await input.password() : input.password;
-      return ops.auth.register({ phoneNumber, password, verificationToken: verified.verificationToken, ...device(input) }, o);
+      const ask = input.password;
+      // A refused password is asked again with the same verification token: no new code is needed.
+      let refused: ValidationError | undefined;
+      for (let attempt = 1; ; attempt++) {
+        const password = typeof ask === 'function' ? await ask(refused) : ask;
+        try {
+          return await ops.auth.register({ phoneNumber, password, verificationToken: verified.verificationToken, ...device(input) }, o);
+        } catch (err) {
+          if (typeof ask !== 'function' || !refusesPassword(err) || attempt >= MAX_PASSWORD_ASKS) throw err;
+          refused = err;
+        }
+      }
     },
 
     /** Phone number + password; stores the tokens. */

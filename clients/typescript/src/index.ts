@@ -18,7 +18,7 @@ export {
   parseRetryAfter,
   type ClientErrorCode,
 } from './errors.ts';
-export type { AskOtp, DeviceFields, OtpFlowInput, OtpPrompt, PasswordLoginInput, RegisterInput } from './flows.ts';
+export type { AskOtp, AskPassword, DeviceFields, OtpFlowInput, OtpPrompt, PasswordLoginInput, RegisterInput } from './flows.ts';
 export { jwtExpiresAt } from './jwt.ts';
 export type { CallOptions, JsonBody, Operations, Query } from './operations.ts';
 export { backoffDelay, createRetryFetch, isIdempotent, type FetchLike, type RequestExtras, type RetryOptions } from './retry-fetch.ts';

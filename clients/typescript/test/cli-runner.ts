@@ -17,20 +17,34 @@ export class CliRun {
   stderr = '';
   readonly #exit: Promise<number | null>;
 
-  constructor(args: string[], env: Record<string, string>, options: { node?: string; entry?: string } = {}) {
-    this.child = spawn(options.node ?? process.execPath, [options.entry ?? CLI_SOURCE, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
+  readonly #enter: string;
+  #seen = 0;
+
+  /** `pty`: in a real terminal (util-linux `script`), as a person types; the screen is then in both stdout and stderr. */
+  constructor(args: string[], env: Record<string, string>, options: { node?: string; entry?: string; pty?: boolean } = {}) {
+    const argv = [options.node ?? process.execPath, options.entry ?? CLI_SOURCE, ...args];
+    const quoted = argv.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+    this.child = options.pty
+      ? spawn('script', ['-qfec', quoted, '/dev/null'], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] })
+      : spawn(argv[0]!, argv.slice(1), { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.#enter = options.pty ? '\r' : '\n';
+    this.child.stdout!.on('data', (c: Buffer) => {
+      this.stdout += c.toString();
+      if (options.pty) this.stderr += c.toString();
     });
-    this.child.stdout!.on('data', (c: Buffer) => (this.stdout += c.toString()));
     this.child.stderr!.on('data', (c: Buffer) => (this.stderr += c.toString()));
     this.#exit = new Promise((ok) => this.child.once('exit', (code) => ok(code)));
   }
 
-  /** Resolves once stderr (where prompts go) matches `pattern`. */
+  /** Resolves once stderr (where prompts go) matches `pattern` after the previous prompt's match. */
   async prompt(pattern: RegExp, timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (!pattern.test(this.stderr)) {
+    for (;;) {
+      const found = pattern.exec(this.stderr.slice(this.#seen));
+      if (found) {
+        this.#seen += found.index + found[0].length;
+        return;
+      }
       if (this.child.exitCode !== null) throw new Error(`CLI exited (${this.child.exitCode}) before prompting ${pattern}:\n${this.stderr}`);
       if (Date.now() > deadline) throw new Error(`no prompt ${pattern} within ${timeoutMs} ms:\n${this.stderr}`);
       await new Promise((r) => setTimeout(r, 20));
@@ -38,7 +52,7 @@ export class CliRun {
   }
 
   answer(line: string): void {
-    this.child.stdin!.write(`${line}\n`);
+    this.child.stdin!.write(`${line}${this.#enter}`);
   }
 
   async done(): Promise<CliResult> {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliRun, runCli } from './cli-runner.ts';
-import { freePort, startServer, uniquePhone, type Running } from './processes.ts';
+import { freePort, sentCode as sentCodeAt, startServer, uniquePhone, type Running } from './processes.ts';
 
 const PASSWORD = 'SecurePass123!';
 
@@ -21,15 +21,7 @@ afterAll(async () => {
   if (home) await rm(home, { recursive: true, force: true });
 });
 
-/** The code the server sent to `phone` (test-mode bypass). */
-async function sentCode(phone: string): Promise<string> {
-  const response = await fetch(`${server.url}/v1/test/auth/bypass`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ phoneNumber: phone, testMode: true }),
-  });
-  return ((await response.json()) as { testOtp: string }).testOtp;
-}
+const sentCode = (phone: string) => sentCodeAt(server.url, phone);
 
 describe('barqnet CLI against a live server', () => {
   const phone = uniquePhone();

@@ -1,7 +1,7 @@
 // The SDK against the real server (node server/main.ts, SQLite, TEST_MODE=1): the full flows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, createBarqnetClient, MemoryTokenStore, VpnReporter, type BarqnetClient, type ClientEvents } from '../src/index.ts';
-import { startServer, uniquePhone, type Running } from './processes.ts';
+import { sentCode as sentCodeAt, startServer, uniquePhone, type Running } from './processes.ts';
 
 const PASSWORD = 'SecurePass123!';
 
@@ -17,17 +17,7 @@ function newClient(store = new MemoryTokenStore()): { client: BarqnetClient; sto
   return { client: createBarqnetClient({ baseUrl: server.url, tokenStore: store }), store };
 }
 
-/** The code the server really sent, read through the test-mode bypass (internal: not in the SDK's types). */
-async function sentCode(phoneNumber: string, baseUrl = server.url): Promise<string> {
-  const response = await fetch(`${baseUrl}/v1/test/auth/bypass`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ phoneNumber, testMode: true }),
-  });
-  const body = (await response.json()) as { testOtp?: string };
-  if (!response.ok || !body.testOtp) throw new Error(`bypass failed: ${JSON.stringify(body)}`);
-  return body.testOtp;
-}
+const sentCode = (phoneNumber: string, baseUrl = server.url) => sentCodeAt(baseUrl, phoneNumber);
 
 async function registered(phone = uniquePhone()) {
   const { client, store } = newClient();

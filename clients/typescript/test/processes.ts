@@ -1,4 +1,4 @@
-// Spawns the real server (or the Prism mock) for the integration and CLI suites, and stops it.
+// Spawns the real server (or the mock) for the integration and CLI suites, and stops it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -9,8 +9,7 @@ import { fileURLToPath } from 'node:url';
 export const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
 // BARQNET_SERVER_MAIN runs the suites against another checkout of the server (e.g. a release).
 export const SERVER_MAIN = process.env['BARQNET_SERVER_MAIN'] ?? join(REPO, 'server', 'main.ts');
-const PRISM = join(REPO, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js');
-const PUBLIC_SPEC = join(REPO, 'generated', 'openapi.public.json');
+const MOCK = join(REPO, 'scripts', 'mock.ts');
 
 export interface Running {
   url: string;
@@ -105,11 +104,12 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   }
 }
 
-/** The Prism mock of the public contract on a free port. */
+/** `make mock` (scripts/mock.ts: the server's request checks in front of Prism) on a free port. */
 export async function startMock(): Promise<Running> {
   const port = await freePort();
-  const child = spawn(process.execPath, [PRISM, 'mock', PUBLIC_SPEC, '--port', String(port), '-h', '127.0.0.1', '--errors'], {
+  const child = spawn(process.execPath, [MOCK], {
     cwd: REPO,
+    env: { ...process.env, MOCK_HOST: '127.0.0.1', MOCK_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = collect(child);
@@ -128,4 +128,16 @@ export function uniquePhone(): string {
   const areas = ['212', '415', '202', '312', '617'];
   const area = areas[Math.floor(Math.random() * areas.length)]!;
   return `+1${area}555${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`;
+}
+
+/** The code the server sent to `phoneNumber`, read through the test-mode bypass (internal: not in the SDK's types); it sends none while one is pending. */
+export async function sentCode(baseUrl: string, phoneNumber: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/v1/test/auth/bypass`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phoneNumber, testMode: true }),
+  });
+  const body = (await response.json()) as { testOtp?: string };
+  if (!response.ok || !body.testOtp) throw new Error(`bypass failed: ${JSON.stringify(body)}`);
+  return body.testOtp;
 }

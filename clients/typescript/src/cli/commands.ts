@@ -1,6 +1,7 @@
 import { chmod, writeFile } from 'node:fs/promises';
-import type { BarqnetClient, DeviceFields, OtpPrompt } from '../index.ts';
-import { NotSignedInError, UsageError, type CliArgs, type Command } from './args.ts';
+import type { BarqnetClient, DeviceFields } from '../index.ts';
+import { NotSignedInError, type CliArgs, type Command } from './args.ts';
+import { askNewPassword, askOtp, withPassword, withPhone } from './ask.ts';
 import { bytes, pairs, table } from './format.ts';
 import type { Prompter } from './prompt.ts';
 
@@ -13,23 +14,6 @@ export interface Context {
   print: (text: string) => void;
 }
 
-const E164 = /^\+[1-9][0-9]{6,14}$/;
-
-async function phoneNumber(ctx: Context): Promise<string> {
-  const phone = ctx.args.phone ?? (await ctx.prompt.ask('Phone number (E.164, e.g. +14155552671): '));
-  if (!E164.test(phone)) throw new UsageError(`"${phone}" is not an E.164 phone number (+, country code, number; no spaces)`);
-  return phone;
-}
-
-function askOtp(ctx: Context) {
-  return (p: OtpPrompt) => {
-    const note = p.error
-      ? `Wrong code${p.error.attemptsRemaining !== undefined ? ` (${p.error.attemptsRemaining} attempts left)` : ''}. `
-      : `Code sent to ${p.phoneNumber}, valid ${Math.round(p.expiresIn / 60)} min. `;
-    return ctx.prompt.ask(`${note}Enter the 6-digit code: `);
-  };
-}
-
 async function requireSignedIn(ctx: Context): Promise<void> {
   if (!(await ctx.client.session.tokens())) throw new NotSignedInError(`not signed in to ${ctx.args.baseUrl}: run "barqnet login" first`);
 }
@@ -39,30 +23,21 @@ function show(ctx: Context, json: unknown, text: string): void {
 }
 
 async function login(ctx: Context): Promise<void> {
-  const phone = await phoneNumber(ctx);
   const device = await ctx.device();
-  const result = ctx.args.otp
-    ? await ctx.client.loginWithOtp({ phoneNumber: phone, askOtp: askOtp(ctx), ...device })
-    : await ctx.client.loginWithPassword({ phoneNumber: phone, password: await ctx.prompt.ask('Password: ', { secret: true }), ...device });
+  const result = await withPhone(ctx.prompt, ctx.args.phone, (phone) =>
+    ctx.args.otp
+      ? ctx.client.loginWithOtp({ phoneNumber: phone, askOtp: askOtp(ctx.prompt), ...device })
+      : withPassword(ctx.prompt, (password) => ctx.client.loginWithPassword({ phoneNumber: phone, password, ...device })),
+  );
   const hint = result.needsProfile ? '\nYour profile is incomplete: add your name and account type in the app.' : '';
   show(ctx, result.user, `Signed in as ${result.user.phoneNumber}.${hint}`);
 }
 
 async function register(ctx: Context): Promise<void> {
-  const phone = await phoneNumber(ctx);
-  const result = await ctx.client.register({
-    phoneNumber: phone,
-    askOtp: askOtp(ctx),
-    password: async () => {
-      for (let i = 0; i < 3; i++) {
-        const first = await ctx.prompt.ask('Choose a password (8+ characters, upper and lower case, a digit): ', { secret: true });
-        if ((await ctx.prompt.ask('Repeat the password: ', { secret: true })) === first) return first;
-        process.stderr.write('The passwords differ; try again.\n');
-      }
-      throw new UsageError('the passwords did not match');
-    },
-    ...(await ctx.device()),
-  });
+  const device = await ctx.device();
+  const result = await withPhone(ctx.prompt, ctx.args.phone, (phone) =>
+    ctx.client.register({ phoneNumber: phone, askOtp: askOtp(ctx.prompt), password: askNewPassword(ctx.prompt), ...device }),
+  );
   show(ctx, result.user, `Account created; signed in as ${result.user.phoneNumber}.`);
 }
 

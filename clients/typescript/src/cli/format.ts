@@ -61,3 +61,8 @@ export function pairs(entries: Array<[string, string]>): string {
   const width = Math.max(...entries.map(([k]) => k.length));
   return entries.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
 }
+
+/** "1 attempt", "2 attempts". */
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}

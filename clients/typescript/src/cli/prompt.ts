@@ -36,6 +36,11 @@ export class Prompter {
     }
   }
 
+  /** A line for the user (on the questions' stream), e.g. why an answer is asked again. */
+  say(line: string): void {
+    this.#output.write(`${line}\n`);
+  }
+
   close(): void {
     this.#rl?.close();
   }

@@ -1,0 +1,71 @@
+// `make mock`: Prism on an internal port behind the front of scripts/mock-front.ts, which
+// refuses bad requests exactly as the server does. Stopping this process stops Prism too.
+//   MOCK_HOST / MOCK_PORT  where to listen (default 127.0.0.1:4010; 0 picks a free port)
+//   MOCK_DYNAMIC=1         generate answers from the schemas instead of the examples
+//   MOCK_SEED              seed for MOCK_DYNAMIC, for repeatable answers
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../server/config.ts';
+import { loadSpec } from '../server/http/spec.ts';
+import { createLogger } from '../server/lib/logger.ts';
+import { createMockFront } from './mock-front.ts';
+
+const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
+const SPEC = root('generated/openapi.public.json');
+const PRISM = root('node_modules/@stoplight/prism-cli/dist/index.js');
+
+async function freePort(): Promise<number> {
+  const probe = createNetServer();
+  await new Promise<void>((ok, fail) => probe.once('error', fail).listen(0, '127.0.0.1', ok));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((ok) => probe.close(ok));
+  return port;
+}
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const logger = createLogger('info');
+  const host = env['MOCK_HOST'] || '127.0.0.1';
+  const port = Number(env['MOCK_PORT'] ?? 4010);
+  const prismPort = await freePort();
+  const args = [PRISM, 'mock', SPEC, '--host', '127.0.0.1', '--port', String(prismPort)];
+  if (env['MOCK_DYNAMIC'] === '1') args.push('--dynamic', ...(env['MOCK_SEED'] ? ['--seed', env['MOCK_SEED']] : []));
+  const prism = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Prism's request log stays visible; its start-up lines name the internal port, so they go.
+  prism.stdout.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line && !line.includes('[CLI]')) process.stdout.write(line + '\n');
+  });
+  prism.once('exit', (code) => {
+    logger.error('mock.prism_exited', { code });
+    process.exit(1);
+  });
+  const stop = () => {
+    prism.removeAllListeners('exit');
+    prism.kill('SIGTERM');
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+
+  const prismUrl = `http://127.0.0.1:${prismPort}`;
+  for (let tries = 0; ; tries++) {
+    const ready = await fetch(`${prismUrl}/health`).then((r) => r.ok, () => false);
+    if (ready) break;
+    if (tries > 600) throw new Error('Prism did not start within 60 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const bodyLimit = loadConfig({ BODY_LIMIT: env['BODY_LIMIT'] }).bodyLimit;
+  const app = createMockFront({ spec: loadSpec(new URL(`file://${SPEC}`)), prismUrl, bodyLimit, logger, specJson: readFileSync(SPEC) });
+  const server = createHttpServer(app);
+  await new Promise<void>((ok, fail) => server.once('error', fail).listen(port, host, ok));
+  const { port: bound } = server.address() as AddressInfo;
+  logger.info('listening', { url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${bound}`, mock: true, dynamic: env['MOCK_DYNAMIC'] === '1' });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`mock: ${(error as Error)?.message ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+// Body parsing and contract validation of requests, shared by the server (app.ts) and the
+// mock's front (scripts/mock.ts), so both refuse the same requests with the same codes.
+import { readFileSync } from 'node:fs';
+import express, { type RequestHandler } from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import type { Logger } from '../lib/logger.ts';
+import type { Spec } from './spec.ts';
+
+const contract = JSON.parse(readFileSync(new URL('../../generated/openapi.json', import.meta.url), 'utf8'));
+/** How many problems `details` lists at most: the contract's `maxItems` (ErrorResponse.yaml). */
+export const MAX_DETAILS: number = contract.components.schemas.ErrorResponse.properties.details.maxItems;
+
+export interface ValidationOptions {
+  bodyLimit: string;
+  /** Also validate responses (development and tests); a mismatch is logged and becomes a 500. */
+  validateResponses?: { logger: Logger } | false;
+}
+
+export function validateRequests(spec: Spec, options: ValidationOptions): RequestHandler[] {
+  const responses = options.validateResponses;
+  return [
+    express.json({ limit: options.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }),
+    ...OpenApiValidator.middleware({
+      apiSpec: structuredClone(spec.document) as never,
+      // allErrors: every problem of the request, not only the first (Ajv stops at one by default).
+      validateRequests: { allowUnknownQueryParameters: false, allErrors: true },
+      validateResponses: responses
+        ? {
+            onError: (error, _body, req) => {
+              responses.logger.error('response.invalid', { path: req.path, error: error.message });
+              throw error;
+            },
+          }
+        : false,
+      validateSecurity: false,
+      validateFormats: true,
+      ajvFormats: { mode: 'full' },
+      ignoreUndocumented: true,
+    }),
+  ];
+}
