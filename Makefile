@@ -58,7 +58,11 @@ CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-unit: $(DEPS) $(CHROMIUM) ## Run the vitest suites (both databases; the docs page in headless Chromium)
+OPENVPN := /usr/sbin/openvpn
+$(OPENVPN):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openvpn
+
+unit: $(DEPS) $(CHROMIUM) $(OPENVPN) ## Run the vitest suites (both databases; the docs page in headless Chromium; .ovpn configs against the real OpenVPN client)
 	bash scripts/ensure-postgres
 	npx vitest run
 

@@ -189,8 +189,13 @@ export interface paths {
         /**
          * Upload a custom OpenVPN configuration
          * @description Validates the file as an OpenVPN client configuration: it needs `client`, a `dev` and a
-         *     `remote`, and must not contain directives that run code on the client
-         *     (`script-security`, `up`, `down`, `plugin`, `route-up`, ...). At most 20 per account.
+         *     `remote`. The file is read the way OpenVPN 2.6 reads it (255-byte line pieces, inline
+         *     `<tag>` blocks, quoting, escapes, comments) and every directive must be on an allow-list of
+         *     client directives that neither run a program nor read or write a local file: anything else
+         *     (`script-security`, `up`, `plugin`, `log`, `genkey`, unknown directives ...) is refused with
+         *     INVALID_CONFIG. Keys and certificates (`ca`, `cert`, `key`, `tls-auth`, `tls-crypt`, ...)
+         *     only as inline blocks, `auth-user-pass` only without a file (it prompts) or inline.
+         *     At most 20 per account.
          */
         post: operations["createCustomConfig"];
         delete?: never;
@@ -638,8 +643,10 @@ export interface components {
          */
         LocationId: string;
         /**
-         * @description An OpenVPN client configuration (`.ovpn`). Directives that make the client run code
-         *     (`script-security`, `up`, `down`, `plugin`, `route-up`, ...) are refused with INVALID_CONFIG.
+         * @description An OpenVPN client configuration (`.ovpn`). Only allow-listed client directives that run no
+         *     program and name no local file are accepted (keys and certificates as inline blocks); any
+         *     other directive (`script-security`, `up`, `plugin`, `genkey`, unknown ones ...) is refused
+         *     with INVALID_CONFIG.
          * @example client
          *     dev tun
          *     proto udp

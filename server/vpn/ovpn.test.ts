@@ -71,7 +71,14 @@ describe('validateOvpn', () => {
     'pkcs11-providers /tmp/evil.so',
     'engine /tmp/evil.so',
     'dns-updown /tmp/x.sh',
-    'win-sys C:\\evil',
+    'win-sys C:\\\\evil',
+    'memstats /tmp/x',
+    'genkey secret /tmp/x',
+    'askpass /tmp/x',
+    'ignore-unknown-option up',
+    'push-peer-info',
+    'dev-node /dev/net/tun',
+    'mktun',
     'replay-persist /tmp/x',
     'tls-export-cert /tmp',
   ];
@@ -84,10 +91,57 @@ describe('validateOvpn', () => {
     });
   }
 
-  it('validateOvpn_forbiddenDirectiveInAnyCase_isRefused', () => {
-    expect(refusal(withLines('UP /bin/sh'))).toMatch(/'up' is not allowed/);
-    expect(refusal(withLines('Script-Security 2'))).toMatch(/'script-security'/);
-    expect(refusal(withLines('--PLUGIN evil.so'))).toMatch(/'plugin'/);
+  it('validateOvpn_directiveInOtherCase_isRefusedAsNotListed', () => {
+    // OpenVPN compares names with streq (case-sensitive): `UP` is no option it knows, and no
+    // name outside the allow-list gets through in any case.
+    expect(refusal(withLines('UP /bin/sh'))).toMatch(/'UP' is not allowed/);
+    expect(refusal(withLines('Script-Security 2'))).toMatch(/'Script-Security'/);
+    expect(refusal(withLines('--PLUGIN evil.so'))).toMatch(/'PLUGIN'/);
+    expect(refusal(withLines('Client'))).toMatch(/'Client'/);
+  });
+
+  it('validateOvpn_unlistedDirective_isRefusedFailClosed', () => {
+    expect(refusal(withLines('some-future-option 1'))).toMatch(/'some-future-option' is not allowed in a shared config \(line 4\)/);
+  });
+
+  const localFiles = [
+    'auth-user-pass /etc/passwd',
+    'auth-user-pass stdin',
+    'ca /etc/ssl/certs/ca.pem',
+    'ca [[INLINE]]',
+    'cert client.crt',
+    'key client.key',
+    'tls-auth ta.key 1',
+    'tls-crypt tc.key',
+    'pkcs12 client.p12',
+    'crl-verify crl.pem',
+    'http-proxy-user-pass creds.txt',
+  ];
+  for (const line of localFiles) {
+    it(`validateOvpn_fileArgument_${line.replace(/\W+/g, '_')}_isRefused`, () => {
+      expect(refusal(withLines(line))).toMatch(/names a file on the client/);
+    });
+  }
+
+  it('validateOvpn_proxyCredentialsFile_isRefused', () => {
+    expect(refusal(withLines('http-proxy proxy.example.net 8080 /home/alice/.netrc'))).toMatch(/'http-proxy' takes 1-2 argument/);
+    expect(refusal(withLines('socks-proxy proxy.example.net 1080 /home/alice/creds'))).toMatch(/'socks-proxy' takes 1-2 argument/);
+    expect(validateOvpn(withLines('http-proxy proxy.example.net 8080')).serverAddress).toBe('vpn.example.net');
+  });
+
+  it('validateOvpn_authUserPassPromptOrInline_isAccepted', () => {
+    expect(validateOvpn(withLines('auth-user-pass')).port).toBe(1194);
+    expect(validateOvpn(withLines('<auth-user-pass>', 'alice', 's3cret', '</auth-user-pass>')).port).toBe(1194);
+  });
+
+  it('validateOvpn_inlineBlockOfALineDirective_isRefused', () => {
+    expect(refusal(withLines('<verb>', '3', '</verb>'))).toMatch(/Block <verb> is not allowed: 'verb' takes no inline block/);
+    expect(refusal(withLines('<up>', '/bin/sh', '</up>'))).toMatch(/Block <up> is not allowed in a shared config/);
+  });
+
+  it('validateOvpn_valueOutsideTheAllowedSet_isRefused', () => {
+    expect(refusal(withLines('dev /dev/net/tun'))).toMatch(/'dev \/dev\/net\/tun' is not allowed/);
+    expect(refusal(withLines('remote-cert-tls none'))).toMatch(/'remote-cert-tls none' is not allowed/);
   });
 
   it('validateOvpn_forbiddenDirectiveWithTabs_isRefused', () => {
@@ -117,17 +171,26 @@ describe('validateOvpn', () => {
   });
 
   it('validateOvpn_strayOrNestedTags_areRefused', () => {
-    expect(refusal(withLines('</ca>'))).toMatch(/<\/ca> is not allowed/);
-    expect(refusal(['client', 'dev tun', '<connection>', '<connection>', 'remote a.example.net', '</connection>', '</connection>'].join('\n'))).toMatch(/<connection> is not allowed/);
-    expect(refusal(['client', 'dev tun', '<connection>', 'remote a.example.net'].join('\n'))).toMatch(/<connection> is not closed/);
+    // To OpenVPN a lone `</ca>` opens a block named "/ca" that nothing closes.
+    expect(refusal(withLines('</ca>'))).toMatch(/Block <\/ca> is not closed \(line 4\)/);
+    // The outer block ends at the first `</connection>`, so the inner one is never closed.
+    expect(refusal(['client', 'dev tun', '<connection>', '<connection>', 'remote a.example.net', '</connection>', '</connection>'].join('\n'))).toMatch(/<connection> is not closed/);
+    expect(refusal(['client', 'dev tun', '<connection>', 'remote a.example.net'].join('\n'))).toMatch(/<connection> is not closed \(line 3\)/);
+  });
+
+  it('validateOvpn_directiveNotForConnectionBlocks_isRefusedThere', () => {
+    expect(refusal(['client', 'dev tun', '<connection>', 'remote a.example.net', 'verb 3', '</connection>'].join('\n'))).toMatch(/'verb' is not allowed inside <connection> \(line 5\)/);
+    expect(refusal(['client', 'dev tun', '<connection>', 'remote a.example.net', '<ca>', 'x', '</ca>', '</connection>'].join('\n'))).toMatch(/Block <ca> is not allowed inside <connection>/);
   });
 
   it('validateOvpn_unclosedBlock_isRefused', () => {
     expect(refusal(withLines('<ca>', '-----BEGIN CERTIFICATE-----'))).toMatch(/<ca> is not closed/);
   });
 
-  it('validateOvpn_blockTagInsideBlock_isRefused', () => {
-    expect(refusal(withLines('<ca>', '<key>', '</key>', '</ca>'))).toMatch(/Unexpected <key> inside <ca>/);
+  it('validateOvpn_otherTagsInsideBlock_areItsTextAsForOpenvpn', () => {
+    // read_inline_file looks only for its own closing tag: `</key>` does not end <ca>.
+    expect(validateOvpn(withLines('<ca>', '<key>', '</key>', '</ca>'))).toMatchObject({ port: 1194 });
+    expect(refusal(withLines('<ca>', '</key>', 'up /bin/sh', '</ca>', 'up /bin/sh'))).toMatch(/'up' is not allowed.*line 8/);
   });
 
   it('validateOvpn_missingClient_isRefused', () => {
@@ -187,8 +250,25 @@ describe('validateOvpn', () => {
     expect(refusal(['client', 'dev tun', 'remote $(reboot) 1194'].join('\n'))).toMatch(/host name/);
   });
 
-  it('validateOvpn_notADirective_isRefused', () => {
-    expect(refusal(withLines('"up" /bin/sh'))).toMatch(/not an OpenVPN directive/);
+  it('validateOvpn_quotedOrEscapedDirective_isReadAsOpenvpnReadsIt', () => {
+    expect(refusal(withLines('"up" /bin/sh'))).toMatch(/'up' is not allowed/);
+    expect(refusal(withLines("'script-security' 2"))).toMatch(/'script-security' is not allowed/);
+    expect(refusal(withLines('"<up>"', '/bin/sh', '</up>'))).toMatch(/Block <up> is not allowed/);
+    expect(refusal(withLines('u\\p /bin/sh'))).toMatch(/OpenVPN cannot read this config: Bad backslash/);
+  });
+
+  it('validateOvpn_blockEndedAtA255BytePiece_isRefusedForWhatFollows', () => {
+    // read_inline_file reads pieces of 255 bytes: the second piece of this line is `</ca>`.
+    const sneaky = withLines('<ca>', `${'A'.repeat(255)}</ca>`, 'script-security 2', 'up /tmp/evil.sh', '"<ca>"', '</ca>');
+    expect(refusal(sneaky)).toMatch(/'script-security' is not allowed/);
+    expect(refusal(withLines('<ca>', `${'A'.repeat(255)}\t </ca>`, 'up /tmp/evil.sh'))).toMatch(/'up' is not allowed/);
+  });
+
+  it('validateOvpn_lineLongerThanOpenvpnReads_isRefused', () => {
+    // fgets into OPTION_LINE_SIZE+1 bytes: 255 bytes and the newline fill it, and OpenVPN stops.
+    expect(refusal(`${withLines(`# ${'x'.repeat(253)}`)}\n`)).toMatch(/longer than OpenVPN reads \(255 bytes with its newline\) \(line 4\)/);
+    expect(validateOvpn(`${withLines(`# ${'x'.repeat(252)}`)}\n`).port).toBe(1194);
+    expect(validateOvpn(withLines(`# ${'x'.repeat(253)}`)).port).toBe(1194); // the last line may skip the newline
   });
 
   it('validateOvpn_blockEndedEarlyForOpenVpn_isRefused', () => {

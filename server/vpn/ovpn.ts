@@ -1,46 +1,55 @@
-// Validates an uploaded OpenVPN client configuration. Anything that makes the client run a
-// program, load a plugin, include files or write files is refused: a config shared between
-// users must not be a way to run code on their machines.
-// @see https://openvpn.net/community-resources/reference-manual-for-openvpn-2-6/ (--script-security)
+// Validates an uploaded OpenVPN client configuration. A config shared between users must not be
+// a way to run code on, or read or write files of, their machines, so this is an ALLOW-list
+// (fail closed): the file is read exactly as OpenVPN 2.6 reads it (ovpn-reader.ts) and every
+// directive it finds must be listed below with arguments that name no local file or program.
+// @see https://openvpn.net/community-resources/reference-manual-for-openvpn-2-6/
 import { InvalidConfigError } from '../lib/errors.ts';
+import { OvpnSyntaxError, readOvpn, type OvpnDirective } from './ovpn-reader.ts';
 
-const FORBIDDEN: Record<string, string> = {
-  'script-security': 'it enables running scripts',
-  up: 'it runs a program on the client',
-  down: 'it runs a program on the client',
-  'route-up': 'it runs a program on the client',
-  'route-pre-down': 'it runs a program on the client',
-  ipchange: 'it runs a program on the client',
-  'tls-verify': 'it runs a program on the client',
-  'auth-user-pass-verify': 'it runs a program',
-  'client-connect': 'it runs a program',
-  'client-disconnect': 'it runs a program',
-  'learn-address': 'it runs a program',
-  plugin: 'it loads a plugin into the client',
-  config: 'it includes another file',
-  cd: 'it changes the working directory',
-  chroot: 'it changes the root directory',
-  daemon: 'it detaches the client',
-  log: 'it writes files on the client',
-  'log-append': 'it writes files on the client',
-  writepid: 'it writes files on the client',
-  status: 'it writes files on the client',
-  management: 'it opens a control port on the client',
-  'management-external-key': 'it opens a control port on the client',
-  setenv: 'it changes the environment of programs',
-  'setenv-safe': 'it changes the environment of programs',
-  'tmp-dir': 'it changes where the client writes files',
-  'replay-persist': 'it writes files on the client',
-  'tls-export-cert': 'it writes files on the client',
-  iproute: 'it replaces the command the client runs to set routes',
-  'win-sys': 'it changes where the client looks for system programs',
-  'dns-updown': 'it runs a program on the client',
-  providers: 'it loads a library into the client',
-  'pkcs11-providers': 'it loads a library into the client',
-  engine: 'it can load a library into the client',
+interface Rule {
+  /** Fewest and most arguments on a directive line. */
+  args: [number, number];
+  /** 'only': allowed only as an inline <tag> block; 'also': as a block or as a line. */
+  inline?: 'only' | 'also';
+  /** Allowed inside <connection> too (OPT_P_CONNECTION in options.c's add_option). */
+  connection?: true;
+  /** Allowed values of the first argument. */
+  values?: RegExp;
+}
+
+const line = (min: number, max = min, extra: Omit<Rule, 'args'> = {}): Rule => ({ args: [min, max], ...extra });
+const conn = (min: number, max = min): Rule => line(min, max, { connection: true });
+const block = (extra: Omit<Rule, 'args' | 'inline'> = {}): Rule => ({ args: [0, 0], inline: 'only', ...extra });
+
+// Keys and certificates only inline: with an argument OpenVPN reads that path. `[[INLINE]]` is
+// a path too: 2.4 marked inline data with it (INLINE_FILE_TAG), 2.6 only prints it (crypto.c).
+// `auth-user-pass` with no argument asks the user; with one it sends that file to the server.
+// `http-proxy` and `socks-proxy` take a credentials file as third argument, so only host and port.
+const ALLOWED: Record<string, Rule> = {
+  client: line(0), 'tls-client': line(0), pull: line(0),
+  dev: line(1, 1, { values: /^(tun|tap)\d{0,3}$/ }), 'dev-type': line(1, 1, { values: /^(tun|tap)$/ }),
+  remote: conn(1, 3), proto: conn(1), port: conn(1), rport: conn(1), lport: conn(1), nobind: conn(0), float: conn(0),
+  'remote-random': line(0), 'remote-random-hostname': line(0), 'resolv-retry': line(1), 'persist-key': line(0), 'persist-tun': line(0),
+  'connect-retry': conn(1, 2), 'connect-retry-max': conn(1), 'connect-timeout': conn(1), 'server-poll-timeout': conn(1),
+  'explicit-exit-notify': conn(0, 1), 'tun-mtu': conn(1), 'tun-mtu-extra': conn(1), mssfix: conn(0, 2), fragment: conn(1, 2),
+  'mtu-disc': conn(1), 'http-proxy': conn(1, 2), 'http-proxy-option': conn(1, 2), 'socks-proxy': conn(1, 2),
+  'remote-cert-tls': line(1, 1, { values: /^(server|client)$/ }), 'remote-cert-ku': line(1, 8), 'remote-cert-eku': line(1),
+  'verify-x509-name': line(1, 2), 'tls-version-min': line(1, 2), 'tls-version-max': line(1), 'tls-cipher': line(1),
+  'tls-ciphersuites': line(1), 'tls-groups': line(1), 'tls-cert-profile': line(1), 'tls-timeout': line(1), 'tls-exit': line(0),
+  'hand-window': line(1), 'tran-window': line(1), 'reneg-sec': line(1, 2), 'reneg-bytes': line(1), 'reneg-pkts': line(1),
+  cipher: line(1), 'data-ciphers': line(1), 'data-ciphers-fallback': line(1), auth: line(1), 'auth-nocache': line(0),
+  'auth-retry': line(1, 1, { values: /^(none|nointeract|interact)$/ }), 'key-direction': line(1, 1, { connection: true, values: /^[01]$/ }),
+  'replay-window': line(1, 2), 'mute-replay-warnings': line(0), verb: line(1), mute: line(1),
+  keepalive: line(2), ping: line(1), 'ping-restart': line(1), 'ping-exit': line(1), 'ping-timer-rem': line(0), inactive: line(1, 2),
+  sndbuf: line(1), rcvbuf: line(1), 'allow-compression': line(1), compress: line(0, 1), 'comp-lzo': line(0, 1),
+  'redirect-gateway': line(0, 6), 'redirect-private': line(0, 6), route: line(1, 4), 'route-ipv6': line(1, 3), 'route-metric': line(1),
+  'route-delay': line(0, 2), 'route-nopull': line(0), 'pull-filter': line(2), 'dhcp-option': line(1, 2), 'block-outside-dns': line(0),
+  'allow-pull-fqdn': line(0), 'ifconfig-nowarn': line(0), 'tun-ipv6': line(0),
+  ca: block(), cert: block(), key: block(), 'extra-certs': block(), pkcs12: block(), 'crl-verify': block(),
+  'tls-auth': block({ connection: true }), 'tls-crypt': block({ connection: true }), 'tls-crypt-v2': block({ connection: true }),
+  'peer-fingerprint': line(1, 1, { inline: 'also' }), 'auth-user-pass': line(0, 0, { inline: 'also' }), 'http-proxy-user-pass': block(),
+  connection: block(),
 };
-// Data blocks hold keys and certificates; <connection> holds options, which are checked like the rest.
-const BLOCKS = new Set(['ca', 'cert', 'key', 'tls-auth', 'tls-crypt', 'tls-crypt-v2', 'extra-certs', 'pkcs12', 'secret', 'dh', 'http-proxy-user-pass', 'peer-fingerprint']);
 const HOST = /^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$/;
 
 export interface OvpnSummary {
@@ -50,68 +59,80 @@ export interface OvpnSummary {
 }
 
 const protocolOf = (proto: string | undefined): 'udp' | 'tcp' | undefined => (proto?.startsWith('tcp') ? 'tcp' : proto?.startsWith('udp') ? 'udp' : undefined);
+const label = (d: OvpnDirective) => (d.inline === undefined ? `'${d.name.slice(0, 40)}'` : `Block <${d.name.slice(0, 40)}>`);
 
-export function validateOvpn(content: string): OvpnSummary {
+function portOf(value: string, directive: string, at: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535) throw new InvalidConfigError(`'${directive}' port must be 1-65535 (${at})`);
+  return port;
+}
+
+/** Refuses any directive that is not on the allow-list, in the form and place it is allowed. */
+function check(d: OvpnDirective, inConnection: boolean): void {
+  const at = `line ${d.line}`;
+  const rule = Object.hasOwn(ALLOWED, d.name) ? ALLOWED[d.name] : undefined;
+  if (!rule) throw new InvalidConfigError(`${label(d)} is not allowed in a shared config (${at})`);
+  if (inConnection && !rule.connection) throw new InvalidConfigError(`${label(d)} is not allowed inside <connection> (${at})`);
+  if (d.inline !== undefined) {
+    if (!rule.inline) throw new InvalidConfigError(`${label(d)} is not allowed: '${d.name}' takes no inline block (${at})`);
+    return;
+  }
+  if (rule.inline === 'only') throw new InvalidConfigError(`'${d.name}' is allowed only as an inline <${d.name}> block: an argument names a file on the client (${at})`);
+  const [min, max] = rule.args;
+  if (d.args.length < min || d.args.length > max) {
+    const why = max === 0 && rule.inline ? ': an argument names a file on the client' : '';
+    throw new InvalidConfigError(`'${d.name}' takes ${min === max ? min : `${min}-${max}`} argument(s)${why} (${at})`);
+  }
+  if (rule.values && !rule.values.test(d.args[0] ?? '')) throw new InvalidConfigError(`'${d.name} ${d.args[0] ?? ''}' is not allowed (${at})`);
+  if (d.name === 'remote') {
+    const [host = '', port] = d.args;
+    if (!HOST.test(host) || host.length > 253) throw new InvalidConfigError(`'remote' needs a host name or address (${at})`);
+    if (port !== undefined) portOf(port, 'remote', at);
+  }
+  if (d.name === 'port' || d.name === 'rport' || d.name === 'lport') portOf(d.args[0]!, d.name, at);
+}
+
+function read(content: string): OvpnDirective[] {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(content)) throw new InvalidConfigError('The config contains control characters; upload a text .ovpn file');
-  // JavaScript's trim and \s know Unicode spaces, OpenVPN's tokenizer does not: refuse them so both
-  // split every line into the same tokens.
+  // OpenVPN's tokenizer knows only ASCII spaces: refuse the Unicode ones (and a BOM) so that a
+  // person reading the file sees the same words OpenVPN does.
   if (/[\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]/.test(content)) {
     throw new InvalidConfigError('The config contains non-ASCII spaces; upload a plain-text .ovpn file');
   }
-  let block: string | undefined;
-  let inConnection = false;
-  let isClient = false;
-  let hasDev = false;
-  // `proto` and `port` apply to every remote that does not name its own, wherever they appear.
-  let protocol: 'udp' | 'tcp' | undefined;
-  let defaultPort: number | undefined;
-  let remote: { serverAddress: string; port: number | undefined; protocol: 'udp' | 'tcp' | undefined } | undefined;
-  const portOf = (value: string, directive: string, at: string) => {
-    const port = Number(value);
-    if (!/^\d+$/.test(value) || port < 1 || port > 65535) throw new InvalidConfigError(`'${directive}' port must be 1-65535 (${at})`);
-    return port;
-  };
-  content.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.trim();
-    const at = `line ${index + 1}`;
-    if (block) {
-      // OpenVPN ends an inline block at any line that STARTS with its closing tag: a line such as
-      // `</ca>x` must not leave this parser inside the block while OpenVPN reads what follows.
-      if (line.startsWith('</') || raw.startsWith('</')) {
-        if (line !== `</${block}>`) throw new InvalidConfigError(`Unexpected ${line.slice(0, 40)} inside <${block}> (${at})`);
-        block = undefined;
-      } else if (/^<[a-z0-9-]+>$/i.test(line)) throw new InvalidConfigError(`Unexpected ${line} inside <${block}> (${at})`);
-      return;
-    }
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
-    const tag = /^<(\/?)([a-z0-9-]+)>$/i.exec(line);
-    if (tag) {
-      const name = tag[2]!.toLowerCase();
-      if (name === 'connection' && tag[1] === '' && !inConnection) inConnection = true;
-      else if (name === 'connection' && tag[1] === '/' && inConnection) inConnection = false;
-      else if (tag[1] === '' && BLOCKS.has(name) && !inConnection) block = name;
-      else throw new InvalidConfigError(`Block ${line} is not allowed here (${at})`);
-      return;
-    }
-    const [name = '', ...args] = line.replace(/^--/, '').split(/\s+/);
-    const directive = name.toLowerCase();
-    if (FORBIDDEN[directive]) throw new InvalidConfigError(`Directive '${directive}' is not allowed: ${FORBIDDEN[directive]} (${at})`);
-    if (!/^[a-z0-9-]+$/.test(directive)) throw new InvalidConfigError(`'${name}' is not an OpenVPN directive (${at})`);
-    if (directive === 'client' || directive === 'tls-client') isClient = true;
-    if (directive === 'dev') hasDev = /^(tun|tap)\d*$/.test(args[0] ?? '');
-    if (directive === 'proto' && !inConnection) protocol = protocolOf(args[0]);
-    if ((directive === 'port' || directive === 'rport') && !inConnection && args[0]) defaultPort = portOf(args[0], directive, at);
-    if (directive === 'remote' && !remote) {
-      const [host = '', port, proto] = args;
-      if (!HOST.test(host) || host.length > 253) throw new InvalidConfigError(`'remote' needs a host name or address (${at})`);
-      remote = { serverAddress: host, port: port === undefined ? undefined : portOf(port, 'remote', at), protocol: protocolOf(proto) };
-    }
-  });
-  if (block) throw new InvalidConfigError(`Block <${block}> is not closed`);
-  if (inConnection) throw new InvalidConfigError('Block <connection> is not closed');
-  if (!isClient) throw new InvalidConfigError("The config is not a client config: 'client' is missing");
-  if (!hasDev) throw new InvalidConfigError("The config needs 'dev tun' or 'dev tap'");
-  if (!remote) throw new InvalidConfigError("The config needs a 'remote' server");
-  return { serverAddress: remote.serverAddress, port: remote.port ?? defaultPort ?? 1194, protocol: remote.protocol ?? protocol ?? 'udp' };
+  try {
+    return readOvpn(content);
+  } catch (error) {
+    if (error instanceof OvpnSyntaxError) throw new InvalidConfigError(`OpenVPN cannot read this config: ${error.message}`);
+    throw error;
+  }
+}
+
+export function validateOvpn(content: string): OvpnSummary {
+  const directives = read(content);
+  for (const d of directives) {
+    check(d, false);
+    for (const child of d.children ?? []) check(child, true);
+  }
+  const has = (name: string) => directives.some((d) => d.name === name);
+  if (!has('client') && !has('tls-client')) throw new InvalidConfigError("The config is not a client config: 'client' is missing");
+  if (!has('dev')) throw new InvalidConfigError("The config needs 'dev tun' or 'dev tap'");
+  // `proto` and `port` outside <connection> apply to every remote that does not name its own.
+  const last = (list: OvpnDirective[], names: string[]) => list.filter((d) => names.includes(d.name)).at(-1)?.args[0];
+  const globalProto = protocolOf(last(directives, ['proto']));
+  const globalPort = last(directives, ['port', 'rport']);
+  for (const d of directives) {
+    const scope = d.name === 'connection' ? (d.children ?? []) : [d];
+    const remote = scope.find((c) => c.name === 'remote');
+    if (!remote) continue;
+    const [host = '', port, proto] = remote.args;
+    const ownProto = d.name === 'connection' ? protocolOf(last(scope, ['proto'])) : undefined;
+    const ownPort = d.name === 'connection' ? last(scope, ['port', 'rport']) : undefined;
+    return {
+      serverAddress: host,
+      port: Number(port ?? ownPort ?? globalPort ?? 1194),
+      protocol: protocolOf(proto) ?? ownProto ?? globalProto ?? 'udp',
+    };
+  }
+  throw new InvalidConfigError("The config needs a 'remote' server");
 }
