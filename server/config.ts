@@ -31,6 +31,7 @@ export interface Config {
   readonly shutdownDrainMs: number;
   readonly sessionCache: { readonly ttlMs: number; readonly maxEntries: number };
   readonly rateLimitSyncMs: number;
+  readonly locationsCacheMs: number;
 }
 
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-dev-only-secret';
@@ -136,6 +137,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownDrainMs: int(env, 'SHUTDOWN_DRAIN_MS', production ? 5_000 : 0, 0, 600_000),
     // At most 1 s: a revoked session must stop everywhere within a second (session.cache.ts).
     rateLimitSyncMs: int(env, 'RATE_LIMIT_SYNC_MS', 1000, 10, 60_000),
+    locationsCacheMs: int(env, 'LOCATIONS_CACHE_MS', 2000, 0, 3_600_000),
     sessionCache: { ttlMs: int(env, 'SESSION_CACHE_MS', 500, 0, 1000), maxEntries: int(env, 'SESSION_CACHE_MAX_ENTRIES', 100_000, 0) },
   };
   return deepFreeze(config);

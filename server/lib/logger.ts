@@ -1,5 +1,6 @@
 // Structured JSON logs, one line per event. Secrets never reach the output: any field whose
 // name looks like a password, code or token is replaced before serialisation.
+import { writeSync } from 'node:fs';
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -36,7 +37,36 @@ export function redact(value: unknown, depth = 0, seen: WeakSet<object> = new We
   }
 }
 
-export function createLogger(level: Level | 'silent' = 'info', write: (line: string) => void = (line) => process.stdout.write(line)): Logger {
+/**
+ * Lines written to stdout once per turn of the event loop instead of one write each: under load
+ * a write per request line cost more than the rest of the logging. Whatever is still buffered
+ * is written synchronously when the process exits.
+ */
+let stdout: ((line: string) => void) | undefined;
+export function batchedStdout(): (line: string) => void {
+  stdout ??= batchedWriter();
+  return stdout;
+}
+
+function batchedWriter(): (line: string) => void {
+  let buffer = '';
+  const flush = () => {
+    if (buffer === '') return;
+    const out = buffer;
+    buffer = '';
+    process.stdout.write(out);
+  };
+  process.once('exit', () => {
+    if (buffer !== '') writeSync(1, buffer);
+    buffer = '';
+  });
+  return (line) => {
+    if (buffer === '') setImmediate(flush);
+    buffer += line;
+  };
+}
+
+export function createLogger(level: Level | 'silent' = 'info', write: (line: string) => void = batchedStdout()): Logger {
   const min = ORDER[level];
   const log = (lvl: Level, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < min) return;

@@ -46,14 +46,29 @@ export function createVpnService(deps: Deps) {
     if ((await usage(caller)).quotaExceeded) throw new QuotaExceededError();
   }
 
+  async function readLocations(): Promise<Schemas['Location'][]> {
+    return (await store.listLocations(db)).map((l) => ({
+      id: l.id, name: l.name, city: l.city, country: l.country, endpoint: l.server_address,
+      load: l.load, latency: l.latency_ms, available: l.available === 1,
+    }));
+  }
+  let listed: { at: number; value: Promise<Schemas['Location'][]> } | undefined;
+
   return {
     usage,
 
-    async listLocations(): Promise<Schemas['Location'][]> {
-      return (await store.listLocations(db)).map((l) => ({
-        id: l.id, name: l.name, city: l.city, country: l.country, endpoint: l.server_address,
-        load: l.load, latency: l.latency_ms, available: l.available === 1,
-      }));
+    listLocations(): Promise<Schemas['Location'][]> {
+      // The list changes only when an operator edits the table: one read serves every caller
+      // for LOCATIONS_CACHE_MS (a failed read is not kept).
+      const now = performance.now();
+      if (!listed || now - listed.at >= deps.config.locationsCacheMs) {
+        const value = readLocations();
+        listed = { at: now, value };
+        value.catch(() => {
+          if (listed?.value === value) listed = undefined;
+        });
+      }
+      return listed.value;
     },
 
     async config(caller: Caller, locationId: string | undefined): Promise<Schemas['VpnConfig']> {

@@ -1,0 +1,65 @@
+// `node bench/profile.ts [path] [seconds]`: one API request under load with the server's CPU
+// profiled (node --cpu-prof), then the top functions by self time and the share of each
+// package. For finding where a request's cost goes; `make bench` is where it is measured.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { client } from '../test/support/http.ts';
+import { startServer } from '../test/support/server-process.ts';
+import { makeUsers } from './fixtures.ts';
+import { measure } from './measure.ts';
+import { API_ENV } from './scenarios.ts';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+}
+
+const path = process.argv[2] ?? '/v1/vpn/locations';
+const seconds = Number(process.argv[3] ?? 5);
+const work = mkdtempSync(join(tmpdir(), 'barqnet-profile-'));
+try {
+  const server = await startServer({ databaseUrl: `sqlite:${join(work, 'p.db')}`, env: API_ENV, logFile: join(work, 'server.log'), nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${work}`] });
+  const c = client(server.url);
+  const users = await makeUsers(c, 50);
+  c.close();
+  let i = 0;
+  const m = await measure(path, {
+    url: server.url,
+    pid: server.pid,
+    connections: 50,
+    duration: seconds,
+    requests: [{ method: 'GET', path, setupRequest: (req: { headers?: Record<string, string> }) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${users[i++ % users.length]!.accessToken}` } }) }],
+  });
+  await server.stop('SIGINT');
+  const file = readdirSync(work).find((f) => f.endsWith('.cpuprofile'))!;
+  const profile = JSON.parse(readFileSync(join(work, file), 'utf8')) as Profile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<number, number>();
+  for (const id of profile.samples) self.set(id, (self.get(id) ?? 0) + 1);
+  const busy = profile.samples.filter((id) => byId.get(id)!.callFrame.functionName !== '(idle)').length;
+  const perFn = new Map<string, number>();
+  const perPkg = new Map<string, number>();
+  for (const [id, n] of self) {
+    const frame = byId.get(id)!.callFrame;
+    if (frame.functionName === '(idle)') continue;
+    const where = frame.url.replace(/^file:\/\/.*?\/node_modules\//, '').replace(/^file:\/\/\/work\/[^/]+\//, '');
+    const key = `${frame.functionName || '(anon)'} ${where}:${frame.lineNumber}`;
+    perFn.set(key, (perFn.get(key) ?? 0) + n);
+    const pkg = frame.url.includes('node_modules/') ? frame.url.split('node_modules/')[1]!.split('/')[0]! : frame.url.startsWith('node:') ? 'node:' + frame.url.slice(5).split('/')[0] : frame.url ? where.split('/').slice(0, 2).join('/') : '(native)';
+    perPkg.set(pkg, (perPkg.get(pkg) ?? 0) + n);
+  }
+  const us = m.cpuUsPerRequest;
+  console.log(`${path}: ${Math.round(m.rps)} req/s, ${Math.round(us)} µs CPU/req, ${busy} busy samples`);
+  const top = (map: Map<string, number>, n: number) =>
+    [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${((v / busy) * us).toFixed(1).padStart(6)} µs  ${k}`);
+  console.log('-- by package'); console.log(top(perPkg, 25).join('\n'));
+  console.log('-- by function'); console.log(top(perFn, 40).join('\n'));
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
