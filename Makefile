@@ -18,7 +18,7 @@ export npm_config_audit := false
 
 DEPS := node_modules/.installed
 
-.PHONY: help install start test lint generate check-generated check-docs typecheck unit sdk mock docs bench busy-shutdown contract flows breaking soak clean
+.PHONY: help install start test lint generate check-generated check-docs typecheck unit sdk mock docs bench busy-shutdown contract flows breaking soak clean clients clients-test
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -66,7 +66,7 @@ unit: $(DEPS) $(CHROMIUM) $(OPENVPN) ## Run the vitest suites (both databases; t
 	bash scripts/ensure-postgres
 	npx vitest run
 
-test: lint check-generated check-docs breaking typecheck unit contract flows ## Run every check: lint, drift, breaking changes, types, tests, contract
+test: lint check-generated check-docs breaking typecheck unit contract flows clients-test ## Run every check: lint, drift, breaking changes, types, tests, contract
 	@echo "make test: all checks passed"
 
 mock: $(DEPS) ## Serve the Prism mock of the public spec on http://localhost:4010
@@ -96,8 +96,14 @@ contract: $(DEPS) ## Schemathesis against a live server (all checks, stateful); 
 flows: $(DEPS) ## The Arazzo client flows (openapi/workflows) by redocly respect against a live server
 	scripts/flows-test
 
+clients: $(DEPS) ## Validate both bundles with OpenAPI Generator; generate the Kotlin, Java, Python, Swift, Dart clients (clients/<lang>/, not committed)
+	scripts/clients/generate
+
+clients-test: clients ## The generated Kotlin, Java (Maven) and Python clients run the client flows against a live server; JUnit in reports/
+	scripts/clients/test
+
 breaking: $(DEPS) ## Fail on a breaking change against the last released spec (openapi/releases)
 	node scripts/breaking-change-check.ts
 
 clean: ## Remove installed tools, packages, reports and local data
-	rm -rf node_modules .tools .venv reports data
+	rm -rf node_modules .tools .venv .venv-clients reports data

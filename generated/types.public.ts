@@ -301,7 +301,9 @@ export interface paths {
         head?: never;
         /**
          * Update your profile
-         * @description Changes only the fields sent; `null` clears `name` or `email`. `role`, `subscription`
+         * @description Changes only the fields sent; `clear` lists the fields to empty (`name`, `email`: they
+         *     read `null` afterwards). `clear` applies first, so a field both cleared and sent takes the
+         *     sent value. `role`, `subscription`
          *     and usage belong to the server: sending them is a VALIDATION_ERROR. Setting `name` and
          *     `userType` completes the profile (`needsProfile` becomes false).
          */
@@ -585,6 +587,7 @@ export interface components {
             phoneNumber: components["schemas"]["PhoneNumber"];
             name: string | null;
             userType: components["schemas"]["UserType"] | null;
+            /** Format: email */
             email: string | null;
             /** @enum {string} */
             role: "user" | "admin";
@@ -759,6 +762,12 @@ export interface components {
             success: true;
             user: components["schemas"]["User"];
         };
+        /**
+         * @description A profile field that `updateProfile` can clear.
+         * @example email
+         * @enum {string}
+         */
+        ProfileField: "name" | "email";
     };
     responses: {
         /** @description The request does not match the contract (VALIDATION_ERROR with `details`), or a domain rule refused it. */
@@ -991,6 +1000,7 @@ export type IpAddress = components['schemas']['IpAddress'];
 export type Usage = components['schemas']['Usage'];
 export type UsageResponse = components['schemas']['UsageResponse'];
 export type UserResponse = components['schemas']['UserResponse'];
+export type ProfileField = components['schemas']['ProfileField'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
 export type ResponsePayloadTooLarge = components['responses']['PayloadTooLarge'];
 export type ResponseUnsupportedMediaType = components['responses']['UnsupportedMediaType'];
@@ -1927,10 +1937,13 @@ export interface operations {
                  */
                 "application/json": {
                     /** @description No control characters or line breaks, no leading or trailing space (the pattern of `ConfigName`). */
-                    name?: string | null;
+                    name?: string;
                     userType?: components["schemas"]["UserType"];
-                    email?: string | null;
+                    /** Format: email */
+                    email?: string;
                     preferences?: components["schemas"]["Preferences"];
+                    /** @description Fields to clear. A plain list rather than `null` values, which generated clients drop. */
+                    clear?: components["schemas"]["ProfileField"][];
                 };
             };
         };

@@ -2,8 +2,10 @@
 // TypeScript types. `--check` builds into a temporary folder and fails on any difference, so a
 // hand edit of generated/ or a spec change without `make generate` breaks `make test`.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { checkDrift } from './lib/drift.ts';
+import { forGenerators } from './lib/for-generators.ts';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -20,8 +22,9 @@ function run(cmd: string, args: string[]): void {
   }
 }
 
-function bundle(api: 'full' | 'public', file: string, ext: 'json' | 'yaml'): void {
-  run('redocly', ['bundle', api, '--config', 'openapi/redocly.yaml', '--ext', ext, '-o', file]);
+function bundle(source: string, file: string, ext: 'json' | 'yaml'): void {
+  const config = source === 'full' || source === 'public' ? ['--config', 'openapi/redocly.yaml'] : [];
+  run('redocly', ['bundle', source, ...config, '--ext', ext, '-o', file]);
   const text = readFileSync(file, 'utf8');
   if (ext === 'yaml') {
     writeFileSync(file, `# ${BANNER}\n${text}`);
@@ -36,13 +39,24 @@ const OUTPUTS = ['openapi.json', 'openapi.yaml', 'openapi.public.json', 'openapi
 export function generate(out: string): void {
   bundle('full', join(out, 'openapi.json'), 'json');
   bundle('full', join(out, 'openapi.yaml'), 'yaml');
-  bundle('public', join(out, 'openapi.public.json'), 'json');
-  bundle('public', join(out, 'openapi.public.yaml'), 'yaml');
-  // types.ts (full contract) types the server; types.public.ts (no internal operations) the SDK.
-  for (const [spec, file] of [['openapi.json', 'types.ts'], ['openapi.public.json', 'types.public.ts']]) {
-    const types = join(out, file!);
-    run('openapi-typescript', [join(out, spec!), '-o', types, '--root-types', '--root-types-no-schema-prefix']);
-    writeFileSync(types, `// ${BANNER}\n${readFileSync(types, 'utf8')}`);
+  // The public bundle is what client generators read, so it is rewritten for them
+  // (scripts/lib/for-generators.ts); the exact public document still types the TypeScript SDK.
+  const work = mkdtempSync(join(tmpdir(), 'barqnet-generate-'));
+  try {
+    const exact = join(work, 'public.exact.json');
+    const plain = join(work, 'public.json');
+    run('redocly', ['bundle', 'public', '--config', 'openapi/redocly.yaml', '--ext', 'json', '-o', exact]);
+    writeFileSync(plain, JSON.stringify(forGenerators(JSON.parse(readFileSync(exact, 'utf8')))));
+    bundle(plain, join(out, 'openapi.public.json'), 'json');
+    bundle(plain, join(out, 'openapi.public.yaml'), 'yaml');
+    // types.ts (full contract) types the server; types.public.ts (no internal operations) the SDK.
+    for (const [spec, file] of [[join(out, 'openapi.json'), 'types.ts'], [exact, 'types.public.ts']]) {
+      const types = join(out, file!);
+      run('openapi-typescript', [spec!, '-o', types, '--root-types', '--root-types-no-schema-prefix']);
+      writeFileSync(types, `// ${BANNER}\n${readFileSync(types, 'utf8')}`);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
 }
 

@@ -12,7 +12,7 @@ import { assertStrongPassword } from '../lib/passwords.ts';
 import { listDeviceViews, userView } from './user.view.ts';
 
 type Schemas = components['schemas'];
-type ProfilePatch = { name?: string | null; userType?: Schemas['UserType']; email?: string | null; preferences?: Schemas['Preferences'] };
+type ProfilePatch = { name?: string; userType?: Schemas['UserType']; email?: string; preferences?: Schemas['Preferences']; clear?: ('name' | 'email')[] };
 
 export function createUserService(deps: Deps, auth: AuthService, sessions: SessionService, otp: OtpService) {
   const { db, clock, hasher } = deps;
@@ -28,7 +28,11 @@ export function createUserService(deps: Deps, auth: AuthService, sessions: Sessi
       return userView(db, await load(caller), caller.deviceId);
     },
 
-    async updateProfile(caller: Caller, patch: ProfilePatch): Promise<Schemas['User']> {
+    async updateProfile(caller: Caller, input: ProfilePatch): Promise<Schemas['User']> {
+      // `clear` stands for the `null` that generated clients cannot send (they drop nulls). It
+      // applies first, then the fields sent: every request the contract allows has one meaning.
+      const { clear = [], ...sent } = input;
+      const patch: { [K in keyof typeof sent]: (typeof sent)[K] | null } = { ...Object.fromEntries(clear.map((field) => [field, null])), ...sent };
       const user = await load(caller);
       // Preferences are merged read-modify-write: under a per-user lock, two PATCHes setting
       // different keys both survive.

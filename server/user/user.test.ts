@@ -85,11 +85,33 @@ for (const dialect of DIALECTS) {
       await patch({ name: 'Amina', userType: 'seller', preferences: { autoConnect: true } });
       const res = await patch({ preferences: { killSwitch: true } });
       expect(res.body.user).toMatchObject({ name: 'Amina', userType: 'seller', preferences: { autoConnect: true, killSwitch: true } });
-      const cleared = await patch({ name: null });
+      const cleared = await patch({ clear: ['name'] });
       expect(cleared.status).toBe(200);
       expect(cleared.body.user).toMatchObject({ name: null, userType: 'seller' });
       expect(await stored()).toMatchObject({ name: null, user_type: 'seller' });
       expect((await login(PASSWORD)).body.needsProfile).toBe(true);
+    });
+
+    it('updateProfile_clearEmail_storesNull', async () => {
+      await patch({ email: 'amina@example.com' });
+      const res = await patch({ clear: ['email'] });
+      expect(res.status).toBe(200);
+      expect(res.body.user.email).toBeNull();
+      expect(await stored()).toMatchObject({ email: null });
+    });
+
+    it('updateProfile_null_isRefusedAndChangesNothing', async () => {
+      await patch({ email: 'amina@example.com' });
+      const res = await patch({ email: null });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('VALIDATION_ERROR');
+      expect(await stored()).toMatchObject({ email: 'amina@example.com' });
+    });
+
+    it('updateProfile_fieldSentAndCleared_takesTheSentValue', async () => {
+      const res = await patch({ email: 'b@example.com', clear: ['email', 'name'] });
+      expect(res.status).toBe(200);
+      expect(res.body.user).toMatchObject({ email: 'b@example.com', name: null });
     });
 
     const serverOwned: Record<string, unknown> = {
