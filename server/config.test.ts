@@ -41,7 +41,7 @@ describe('loadConfig', () => {
       defaultDataQuota: 10 * 1024 ** 3,
       maxCustomConfigs: 20,
       vpnConfigTtl: 7 * 86_400,
-      trustProxy: false,
+      trustProxy: 0,
       shutdownTimeoutMs: 10_000,
     });
   });
@@ -52,7 +52,7 @@ describe('loadConfig', () => {
 
   it('loadConfig_overrides_areParsed', () => {
     const config = loadConfig({ PORT: '9000', TEST_MODE: 'true', TRUST_PROXY: '1', ACCESS_TOKEN_TTL: '60', LOG_LEVEL: 'silent', DATABASE_URL: 'postgres://u:p@db:5432/x' });
-    expect(config).toMatchObject({ port: 9000, testMode: true, trustProxy: true, accessTokenTtl: 60, logLevel: 'silent', databaseUrl: 'postgres://u:p@db:5432/x' });
+    expect(config).toMatchObject({ port: 9000, testMode: true, trustProxy: 1, accessTokenTtl: 60, logLevel: 'silent', databaseUrl: 'postgres://u:p@db:5432/x' });
   });
 
   it('loadConfig_production_refusesAMissingDefaultOrShortSecret', () => {
@@ -69,6 +69,14 @@ describe('loadConfig', () => {
 
   it('loadConfig_shortSecretOutsideProduction_isRefused', () => {
     expect(refusal({ JWT_SECRET: 'short' })).toMatch(/JWT_SECRET/);
+  });
+
+  it('loadConfig_trustProxy_takesHopsOrProxyAddressesOnly', () => {
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.4,fd00::/8,loopback' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.4', 'fd00::/8', 'loopback']);
+    for (const TRUST_PROXY of ['true', 'TRUE', 'yes', 'on']) expect(refusal({ TRUST_PROXY })).toMatch(/TRUST_PROXY=.*X-Forwarded-For.*hops/);
+    for (const TRUST_PROXY of ['10.0.0.0/33', 'proxy.internal', '10.0.0.1/8/1', '::1/129', '11']) expect(refusal({ TRUST_PROXY })).toMatch(/TRUST_PROXY/);
   });
 
   it('loadConfig_testModeInProduction_isRefused', () => {

@@ -1,5 +1,6 @@
 // Configuration is read once from the environment, validated and frozen; nothing below the
 // composition root reads process.env. Start-up stops on a bad value.
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 
 export interface Config {
@@ -25,7 +26,8 @@ export interface Config {
   readonly defaultDataQuota: number;
   readonly maxCustomConfigs: number;
   readonly vpnConfigTtl: number;
-  readonly trustProxy: boolean;
+  /** Express `trust proxy`: a number of hops (0 = none) or the proxies' addresses/CIDRs. */
+  readonly trustProxy: number | readonly string[];
   readonly corsOrigins: readonly string[];
   readonly shutdownTimeoutMs: number;
 }
@@ -53,6 +55,31 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new ConfigError(`${name} must be a boolean (1/0, true/false), got "${env[name]}"`);
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * A count of proxy hops or a list of proxy addresses/CIDRs, never "trust everything": with `true`
+ * Express takes the left-most X-Forwarded-For entry, which the client writes itself.
+ */
+function trustProxy(env: Env): number | readonly string[] {
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  if (raw === '' || /^(0|false|no|off)$/i.test(raw)) return 0;
+  if (/^\d+$/.test(raw)) return int(env, 'TRUST_PROXY', 0, 0, 10);
+  if (/^(true|yes|on)$/i.test(raw)) {
+    throw new ConfigError(`TRUST_PROXY=${raw} would trust a client-written X-Forwarded-For; set the number of proxy hops (1 behind one load balancer) or the proxies' CIDRs`);
+  }
+  const entries = raw.split(',').map((e) => e.trim());
+  for (const entry of entries) {
+    const [address = '', bits, extra] = entry.split('/');
+    const family = isIP(address);
+    const prefixOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!PROXY_NAMES.includes(entry) && (!family || !prefixOk || extra !== undefined)) {
+      throw new ConfigError(`TRUST_PROXY must be a hop count or a comma-separated list of proxy addresses/CIDRs, got "${entry}"`);
+    }
+  }
+  return entries;
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
@@ -125,7 +152,7 @@ export function loadConfig(env: Env = process.env): Config {
     defaultDataQuota: int(env, 'DEFAULT_DATA_QUOTA', 10_737_418_240, 0),
     maxCustomConfigs: int(env, 'MAX_CUSTOM_CONFIGS', 20, 1, 100),
     vpnConfigTtl: int(env, 'VPN_CONFIG_TTL', 604_800, 60),
-    trustProxy: bool(env, 'TRUST_PROXY', false),
+    trustProxy: trustProxy(env),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0),
   };
