@@ -557,7 +557,10 @@ export interface components {
         };
         /**
          * Format: date-time
-         * @description An RFC 3339 timestamp in UTC.
+         * @description An RFC 3339 timestamp. Responses give it in UTC with milliseconds. Requests may use any
+         *     offset; the instant is kept in UTC to the millisecond (further digits are dropped). A leap
+         *     second (`23:59:60`) is read as `23:59:59.999` of that minute, and an instant outside the
+         *     years 0000 to 9999 in UTC is refused with VALIDATION_ERROR.
          * @example 2025-10-14T10:30:00.000Z
          */
         Timestamp: string;

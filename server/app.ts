@@ -13,6 +13,7 @@ import type { Config } from './config.ts';
 import type { Deps } from './context.ts';
 import type { Db } from './db/index.ts';
 import { errorHandler, sendError } from './http/errors.ts';
+import { assertStorable, storableInput, strictlyEncoded } from './http/input.ts';
 import { bearerAuth, cors, ipRateLimit, requestContext, routeGuard } from './http/middleware.ts';
 import type { Handlers, OperationId } from './http/route.ts';
 import { loadSpec, withoutOperation } from './http/spec.ts';
@@ -21,6 +22,7 @@ import { systemClock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
 import { createHasher } from './lib/passwords.ts';
 import { createRateLimiter } from './lib/rate-limit.ts';
+import { canonicalTimestamp } from './lib/time.ts';
 import { consoleSender, testOutbox, twilioSender, type SmsSender, type TestOutbox } from './sms/sms.ts';
 import { systemRoutes } from './system/system.routes.ts';
 import { createUserService } from './user/user.service.ts';
@@ -95,7 +97,8 @@ export function createApp(options: AppOptions) {
   app.use(routeGuard(served));
   app.use(ipRateLimit(deps.limiter, config.ipRateLimitPerMinute));
   app.use(bearerAuth(sessions.authenticate, deps.limiter, config.userRateLimitPerMinute));
-  app.use(express.json({ limit: config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(express.json({ limit: config.bodyLimit, strict: true, type: ['application/json', 'application/*+json'], verify: strictlyEncoded }));
+  app.use(storableInput());
   app.use(
     OpenApiValidator.middleware({
       apiSpec: structuredClone(spec.document) as never,
@@ -104,6 +107,8 @@ export function createApp(options: AppOptions) {
       validateSecurity: false,
       validateFormats: true,
       ajvFormats: { mode: 'full' },
+      // After the format check, every request date-time becomes one canonical UTC string.
+      serDes: [{ format: 'date-time', deserialize: canonicalTimestamp }],
       ignoreUndocumented: true,
     }),
   );
@@ -113,6 +118,7 @@ export function createApp(options: AppOptions) {
     // The contract types each handler; the loop only needs their common shape.
     const handler = handlers[op.operationId as OperationId] as unknown as (ctx: object) => Promise<{ status: number; body: unknown }>;
     router[op.method](op.expressPath, async (req: Request, res: Response) => {
+      assertStorable(req.params, '/params');
       const reply = await handler({ body: req.body, query: req.query, params: req.params, ip: req.ip ?? 'unknown', caller: req.caller });
       res.status(reply.status).json(reply.body);
     });

@@ -96,9 +96,9 @@ export function createAuthService(deps: Deps, otp: OtpService, sessions: Session
   }
 
   async function signInWithOtp(input: { phone: string; otp: string; sessionId?: string | undefined } & DeviceClaim): Promise<AuthResult> {
-    await otp.check(input.phone, input.otp, input.sessionId);
+    // The code is spent in the transaction that creates the account and the session, or not at all.
     const attempt = () =>
-      db.transaction(async (tx) => {
+      otp.check(input.phone, input.otp, input.sessionId, async (tx) => {
         const userId = await findOrCreateUser(tx, input.phone);
         return { userId, signedIn: await signIn(tx, userId, input) };
       });
