@@ -167,7 +167,7 @@ export interface paths {
         put?: never;
         /**
          * Get the pending one-time code (test mode only)
-         * @description Exists only when the server runs with `TEST_MODE=1` (never in production); 404 otherwise.
+         * @description Exists only when the server runs with `NODE_ENV=test` and `TEST_MODE=1`; 404 otherwise.
          *     Returns the latest code sent to the number, sending one first when none is pending, so
          *     automated clients complete the real flow. When the number has an account it also signs in.
          */

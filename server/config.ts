@@ -1,5 +1,6 @@
 // Configuration is read once from the environment, validated and frozen; nothing below the
 // composition root reads process.env. Start-up stops on a bad value.
+import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 
@@ -10,7 +11,8 @@ export interface Config {
   readonly databaseUrl: string;
   readonly testMode: boolean;
   readonly version: string;
-  readonly jwt: { readonly secret: string; readonly issuer: string; readonly audience: string };
+  /** `generated`: no JWT_SECRET was given (outside production), so this process made its own. */
+  readonly jwt: { readonly secret: string; readonly generated: boolean; readonly issuer: string; readonly audience: string };
   readonly accessTokenTtl: number;
   readonly refreshTokenTtl: number;
   readonly refreshGraceSeconds: number;
@@ -31,8 +33,6 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   readonly shutdownTimeoutMs: number;
 }
-
-export const DEV_JWT_SECRET = 'dev-only-secret-change-me-dev-only-secret';
 
 export class ConfigError extends Error {}
 
@@ -82,6 +82,38 @@ function trustProxy(env: Env): number | readonly string[] {
   return entries;
 }
 
+/**
+ * Why a production secret is guessable, if it is: under 32 bytes (RFC 7518 §3.2 wants a key of
+ * the hash's size), under 128 bits by a character-frequency estimate, repeating itself, or a run
+ * of neighbouring characters. Estimates, so only strings far from random fail.
+ */
+function weakSecret(secret: string): string | undefined {
+  if (Buffer.byteLength(secret) < 32) return 'is shorter than 32 bytes';
+  const counts = new Map<string, number>();
+  for (const ch of secret) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  const length = [...secret].length;
+  const bits = [...counts.values()].reduce((sum, n) => sum - n * Math.log2(n / length), 0);
+  if (bits < 128) return `has about ${Math.floor(bits)} bits of entropy, fewer than 128`;
+  const trigrams = Array.from({ length: secret.length - 2 }, (_, i) => secret.slice(i, i + 3));
+  if (new Set(trigrams).size < 0.9 * trigrams.length) return 'repeats itself';
+  let neighbours = 0;
+  for (let i = 1; i < secret.length; i++) if (Math.abs(secret.charCodeAt(i) - secret.charCodeAt(i - 1)) === 1) neighbours++;
+  if (neighbours > 0.5 * (secret.length - 1)) return 'is mostly a run of neighbouring characters';
+  return undefined;
+}
+
+function jwtSecret(env: Env, production: boolean): { secret: string; generated: boolean } {
+  const given = env.JWT_SECRET ?? '';
+  if (production) {
+    const weak = given ? weakSecret(given) : 'is not set';
+    if (weak) throw new ConfigError(`JWT_SECRET ${weak}; production needs a random value, e.g. \`openssl rand -base64 48\``);
+  } else if (given && Buffer.byteLength(given) < 32) {
+    throw new ConfigError('JWT_SECRET must be at least 32 bytes');
+  }
+  // No public default: anyone could forge tokens with it. A secret of this process alone instead.
+  return given ? { secret: given, generated: false } : { secret: randomBytes(32).toString('base64url'), generated: true };
+}
+
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -92,13 +124,10 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const production = nodeEnv === 'production';
-  const secret = env.JWT_SECRET || (production ? '' : DEV_JWT_SECRET);
-  if (production && (secret.length < 32 || secret === DEV_JWT_SECRET)) {
-    throw new ConfigError('JWT_SECRET must be set to a random value of at least 32 characters in production');
-  }
-  if (secret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
+  const { secret, generated } = jwtSecret(env, production);
   const testMode = bool(env, 'TEST_MODE', false);
-  if (testMode && production) throw new ConfigError('TEST_MODE cannot be enabled when NODE_ENV=production');
+  // Explicitly test, not merely "not production": an unset NODE_ENV must never open the bypass.
+  if (testMode && env.NODE_ENV !== 'test') throw new ConfigError(`TEST_MODE needs NODE_ENV=test, got NODE_ENV=${env.NODE_ENV || '(unset)'}`);
   const databaseUrl = env.DATABASE_URL || 'sqlite:./data/barqnet.db';
   if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must start with sqlite: or postgres://');
@@ -130,7 +159,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     testMode,
     version: env.APP_VERSION || '1.0.0',
-    jwt: { secret, issuer: env.JWT_ISSUER || 'barqnet-api', audience: env.JWT_AUDIENCE || 'barqnet-clients' },
+    jwt: { secret, generated, issuer: env.JWT_ISSUER || 'barqnet-api', audience: env.JWT_AUDIENCE || 'barqnet-clients' },
     accessTokenTtl: int(env, 'ACCESS_TOKEN_TTL', 3600, 60, 86400),
     refreshTokenTtl: int(env, 'REFRESH_TOKEN_TTL', 2_592_000, 300, 31_536_000),
     refreshGraceSeconds: int(env, 'REFRESH_GRACE_SECONDS', 10, 0, 300),

@@ -19,6 +19,9 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  if (config.jwt.generated) {
+    logger.warn('jwt.secret.generated', { message: 'JWT_SECRET is not set: this process made a random one, so its tokens die with it and other instances refuse them' });
+  }
   const db = await openDb(config.databaseUrl);
   await seedLocations(db);
   const app = createApp({ config, db, logger });
