@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       maxCustomConfigs: 20,
       vpnConfigTtl: 7 * 86_400,
       trustProxy: 0,
+      hstsMaxAge: 0,
       shutdownTimeoutMs: 10_000,
     });
   });
@@ -64,7 +65,7 @@ describe('loadConfig', () => {
   });
 
   it('loadConfig_production_acceptsAStrongSecretAndTurnsResponseValidationOff', () => {
-    expect(loadConfig(PRODUCTION)).toMatchObject({ env: 'production', jwt: { secret: SECRET }, validateResponses: false, testMode: false });
+    expect(loadConfig(PRODUCTION)).toMatchObject({ env: 'production', jwt: { secret: SECRET }, validateResponses: false, testMode: false, hstsMaxAge: 31_536_000 });
   });
 
   it('loadConfig_production_refusesLongButLowEntropySecrets', () => {

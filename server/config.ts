@@ -31,6 +31,8 @@ export interface Config {
   /** Express `trust proxy`: a number of hops (0 = none) or the proxies' addresses/CIDRs. */
   readonly trustProxy: number | readonly string[];
   readonly corsOrigins: readonly string[];
+  /** Strict-Transport-Security max-age in seconds; 0 sends no header. */
+  readonly hstsMaxAge: number;
   readonly shutdownTimeoutMs: number;
 }
 
@@ -182,6 +184,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxCustomConfigs: int(env, 'MAX_CUSTOM_CONFIGS', 20, 1, 100),
     vpnConfigTtl: int(env, 'VPN_CONFIG_TTL', 604_800, 60),
     trustProxy: trustProxy(env),
+    hstsMaxAge: int(env, 'HSTS_MAX_AGE', production ? 31_536_000 : 0, 0, 63_072_000),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0),
   };
