@@ -103,8 +103,11 @@ export interface paths {
         put?: never;
         /**
          * Sign in with phone number and password
-         * @description After 5 failed attempts for a number within 15 minutes, further attempts get 429 with
-         *     `Retry-After`. Unknown numbers and wrong passwords get the same answer.
+         * @description After 5 failed attempts for a number from one client address within 15 minutes, further
+         *     attempts for that number from that address get 429 with `Retry-After`; other addresses,
+         *     the owner's included, can still sign in. An address with 20 failures within 15 minutes,
+         *     over any numbers, gets 429 for every number. Unknown numbers and wrong passwords get the
+         *     same answer.
          */
         post: operations["login"];
         delete?: never;

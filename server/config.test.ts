@@ -30,7 +30,7 @@ describe('loadConfig', () => {
       refreshTokenTtl: 30 * 86_400,
       refreshGraceSeconds: 10,
       otp: { ttl: 600, maxAttempts: 3, sendsPerHour: 3, sendsPerIpPerHour: 20 },
-      login: { maxFailures: 5, lockoutSeconds: 900 },
+      login: { maxFailures: 5, maxFailuresPerAddress: 20, lockoutSeconds: 900 },
       userRateLimitPerMinute: 100,
       ipRateLimitPerMinute: 600,
       hash: { concurrency: Math.max(1, availableParallelism() - 1), queueLimit: 256 },

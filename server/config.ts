@@ -17,7 +17,7 @@ export interface Config {
   readonly refreshTokenTtl: number;
   readonly refreshGraceSeconds: number;
   readonly otp: { readonly ttl: number; readonly maxAttempts: number; readonly sendsPerHour: number; readonly sendsPerIpPerHour: number };
-  readonly login: { readonly maxFailures: number; readonly lockoutSeconds: number };
+  readonly login: { readonly maxFailures: number; readonly maxFailuresPerAddress: number; readonly lockoutSeconds: number };
   readonly userRateLimitPerMinute: number;
   readonly ipRateLimitPerMinute: number;
   readonly hash: { readonly concurrency: number; readonly queueLimit: number };
@@ -171,7 +171,7 @@ export function loadConfig(env: Env = process.env): Config {
       sendsPerHour: int(env, 'OTP_SEND_LIMIT_PER_HOUR', 3, 1),
       sendsPerIpPerHour: int(env, 'OTP_SEND_LIMIT_PER_IP_PER_HOUR', 20, 1),
     },
-    login: { maxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1), lockoutSeconds: int(env, 'LOGIN_LOCKOUT_SECONDS', 900, 1) },
+    login: { maxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1), maxFailuresPerAddress: int(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 20, 1), lockoutSeconds: int(env, 'LOGIN_LOCKOUT_SECONDS', 900, 1) },
     userRateLimitPerMinute: int(env, 'USER_RATE_LIMIT_PER_MINUTE', 100, 1),
     ipRateLimitPerMinute: int(env, 'IP_RATE_LIMIT_PER_MINUTE', 600, 1),
     // One core is left to the event loop: a hash thread on every core starves it under a login flood.

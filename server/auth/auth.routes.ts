@@ -27,9 +27,9 @@ export function authRoutes(auth: AuthService, otp: OtpService, sessions: Session
       const phone = normalizePhone(body.phoneNumber);
       return { status: 201, body: await auth.register({ ...body, phone }) };
     },
-    async login({ body }) {
+    async login({ body, ip }) {
       const phone = normalizePhone(body.phoneNumber);
-      return { status: 200, body: await auth.login({ ...body, phone }) };
+      return { status: 200, body: await auth.login({ ...body, phone, ip }) };
     },
     async refreshToken({ body }) {
       return { status: 200, body: { success: true, ...(await sessions.rotate(body.refreshToken)) } };

@@ -132,7 +132,7 @@ async function send(actor: Actor, field: Field, value: string) {
 
 const LIMITS = {
   IP_RATE_LIMIT_PER_MINUTE: '1000000', USER_RATE_LIMIT_PER_MINUTE: '1000000', OTP_SEND_LIMIT_PER_HOUR: '1000000',
-  OTP_SEND_LIMIT_PER_IP_PER_HOUR: '1000000', LOGIN_MAX_FAILURES: '1000000',
+  OTP_SEND_LIMIT_PER_IP_PER_HOUR: '1000000', LOGIN_MAX_FAILURES: '1000000', LOGIN_MAX_FAILURES_PER_ADDRESS: '1000000',
 };
 
 describe(`every request string and date-time field, edge cases, on ${DIALECTS.join(' and ')}`, () => {
