@@ -30,9 +30,20 @@ export function assertStorable(value: unknown, path: string): void {
   if (at) throw new ValidationError('must not contain U+0000 or unpaired surrogates', at);
 }
 
+/** The query's percent-escapes must be UTF-8: the query parser would decode bad bytes to U+FFFD. */
+function strictQuery(url: string): void {
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+  try {
+    decodeURIComponent(query.replaceAll('+', ' '));
+  } catch {
+    throw new ValidationError('has percent-escapes that are not valid UTF-8', '/query');
+  }
+}
+
 /** After body parsing: the body and the query hold only storable text. */
 export function storableInput(): RequestHandler {
   return (req, _res, next) => {
+    strictQuery(req.originalUrl);
     assertStorable(req.body, '/body');
     assertStorable(req.query, '/query');
     next();
