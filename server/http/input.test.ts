@@ -50,6 +50,13 @@ for (const dialect of DIALECTS) {
       expect(res.body).toMatchObject({ error: 'VALIDATION_ERROR' });
     });
 
+    it('anyBody_nested50000Deep_is400Not500', async () => {
+      const raw = `{"phoneNumber":${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
+      const res = await h.request('POST', '/v1/auth/otp/send', { raw, headers: json });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ success: false, error: 'VALIDATION_ERROR' });
+    });
+
     it('anyQueryOrPath_invalidUtf8PercentEscapes_are400', async () => {
       const { accessToken } = await h.register(PHONE);
       for (const [method, path] of [['GET', '/v1/vpn/config?locationId=us-east-1%FF'], ['GET', '/v1/vpn/config?locationId=%ED%A0%80'], ['DELETE', '/v1/user/devices/dev%C3ice'], ['DELETE', '/v1/vpn/config/custom/%ED%A0%80']]) {

@@ -13,14 +13,23 @@ export function strictlyEncoded(_req: unknown, _res: unknown, buf: Buffer, encod
   }
 }
 
-/** The JSON pointer of the first string (or key) holding U+0000 or a lone surrogate, if any. */
+const unstorable = (text: string) => text.includes('\0') || !text.isWellFormed();
+
+/**
+ * The JSON pointer of the first string (or key) holding U+0000 or a lone surrogate, if any.
+ * Iterative: a 100 KB body can nest 50,000 levels deep, beyond the call stack.
+ */
 export function unstorableAt(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\0') || !value.isWellFormed() ? path : undefined;
-  if (!value || typeof value !== 'object') return undefined;
-  for (const [key, inner] of Object.entries(value)) {
-    const at = `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-    const found = unstorableAt(key, at) ?? unstorableAt(inner, at);
-    if (found) return found;
+  const pending: [unknown, string][] = [[value, path]];
+  while (pending.length > 0) {
+    const [node, at] = pending.pop()!;
+    if (typeof node === 'string' && unstorable(node)) return at;
+    if (!node || typeof node !== 'object') continue;
+    for (const [key, inner] of Object.entries(node).reverse()) {
+      const child = `${at}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      if (unstorable(key)) return child;
+      pending.push([inner, child]);
+    }
   }
   return undefined;
 }
