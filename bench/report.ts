@@ -114,7 +114,7 @@ export function render(r: Report, tookSeconds: number): string {
     add(
       '## Login flood',
       '',
-      `Wrong-password sign-ins for ${r.seconds} s from 32 connections over 32 accounts (LOGIN_MAX_FAILURES raised so`,
+      `Wrong-password sign-ins for ${r.seconds} s from 32 connections over 32 accounts (LOGIN_MAX_FAILURES and LOGIN_MAX_FAILURES_PER_ADDRESS raised so`,
       'every attempt really runs argon2id): the hash queue is full the whole time. Alongside, two paced probes',
       '(one request every 20 ms each, timed from when it was due, so a stall cannot hide) call `GET /health` and',
       'the authenticated `GET /v1/user/profile`. Each configuration runs on its own fresh server (SQLite).',

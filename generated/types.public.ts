@@ -103,8 +103,11 @@ export interface paths {
         put?: never;
         /**
          * Sign in with phone number and password
-         * @description After 5 failed attempts for a number within 15 minutes, further attempts get 429 with
-         *     `Retry-After`. Unknown numbers and wrong passwords get the same answer.
+         * @description After 5 failed attempts for a number from one client address within 15 minutes, further
+         *     attempts for that number from that address get 429 with `Retry-After`; other addresses,
+         *     the owner's included, can still sign in. An address with 20 failures within 15 minutes,
+         *     over any numbers, gets 429 for every number. Unknown numbers and wrong passwords get the
+         *     same answer.
          */
         post: operations["login"];
         delete?: never;
@@ -543,7 +546,10 @@ export interface components {
         };
         /**
          * Format: date-time
-         * @description An RFC 3339 timestamp in UTC.
+         * @description An RFC 3339 timestamp. Responses give it in UTC with milliseconds. Requests may use any
+         *     offset; the instant is kept in UTC to the millisecond (further digits are dropped). A leap
+         *     second (`23:59:60`) is read as `23:59:59.999` of that minute, and an instant outside the
+         *     years 0000 to 9999 in UTC is refused with VALIDATION_ERROR.
          * @example 2025-10-14T10:30:00.000Z
          */
         Timestamp: string;

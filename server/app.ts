@@ -1,6 +1,6 @@
 // The composition root: builds every service from explicit dependencies and mounts the
 // whole route table, keyed by the contract's operationIds, in one place.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createAuthService } from './auth/auth.service.ts';
 import { authRoutes } from './auth/auth.routes.ts';
@@ -12,6 +12,8 @@ import type { Config } from './config.ts';
 import type { Deps } from './context.ts';
 import type { Db } from './db/index.ts';
 import { errorHandler, sendError } from './http/errors.ts';
+import { apiHeaders, docsHeaders } from './http/headers.ts';
+import { assertStorable } from './http/input.ts';
 import { bearerAuth, cors, ipRateLimit, requestContext, routeGuard } from './http/middleware.ts';
 import type { Handlers, OperationId } from './http/route.ts';
 import { loadSpec, withoutOperation } from './http/spec.ts';
@@ -79,6 +81,7 @@ export function createApp(options: AppOptions) {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
+  app.use(apiHeaders(config.hstsMaxAge));
   app.use(requestContext(logger));
   app.use(cors(config.corsOrigins));
 
@@ -86,11 +89,12 @@ export function createApp(options: AppOptions) {
   const publicSpecYaml = readFileSync(generated('openapi.public.yaml'));
   app.get('/openapi.json', (_req, res) => void res.type('application/json').send(publicSpecJson));
   app.get('/openapi.yaml', (_req, res) => void res.type('application/yaml').send(publicSpecYaml));
-  app.get(['/docs', '/docs/'], (_req, res) => {
+  // Read once: the page's Content-Security-Policy names the hashes of its inline scripts.
+  const docsPage = existsSync(docs('index.html')) ? readFileSync(docs('index.html'), 'utf8') : undefined;
+  app.get(['/docs', '/docs/'], ...(docsPage ? [docsHeaders(docsPage, config.hstsMaxAge)] : []), (_req, res) => {
+    if (!docsPage) return sendError(res, 404, { error: 'NOT_FOUND', message: 'The docs are not built; run make docs' });
     res.setHeader('Cache-Control', 'public, max-age=300');
-    res.sendFile(docs('index.html').pathname, (err) => {
-      if (err && !res.headersSent) sendError(res, 404, { error: 'NOT_FOUND', message: 'The docs are not built; run make docs' });
-    });
+    res.type('html').send(docsPage);
   });
 
   // Outside test mode the bypass does not exist: no route, and 404 like any unknown path.
@@ -109,6 +113,7 @@ export function createApp(options: AppOptions) {
     const handler = req.operationId === undefined ? undefined : byOperation.get(req.operationId);
     if (!handler) return next();
     const params = (req as { openapi?: { pathParams?: Record<string, string> } }).openapi?.pathParams ?? {};
+    assertStorable(params, '/params');
     const reply = await handler({ body: req.body, query: req.query, params, ip: req.ip ?? 'unknown', caller: req.caller });
     res.status(reply.status).json(reply.body);
   });

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEV_JWT_SECRET, loadConfig } from './config.ts';
+import { ConfigError, loadConfig } from './config.ts';
 
 const SECRET = 'k3Jx9vQ2mW8pL5tR7yB4nC6hF1dG0sAe';
 const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: SECRET, SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 'token', TWILIO_FROM: '+15005550006' };
@@ -25,12 +25,12 @@ describe('loadConfig', () => {
       databaseUrl: 'sqlite:./data/barqnet.db',
       testMode: false,
       version: '1.0.0',
-      jwt: { secret: DEV_JWT_SECRET, issuer: 'barqnet-api', audience: 'barqnet-clients' },
+      jwt: { secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), generated: true, issuer: 'barqnet-api', audience: 'barqnet-clients' },
       accessTokenTtl: 3600,
       refreshTokenTtl: 30 * 86_400,
       refreshGraceSeconds: 10,
       otp: { ttl: 600, maxAttempts: 3, sendsPerHour: 3, sendsPerIpPerHour: 20 },
-      login: { maxFailures: 5, lockoutSeconds: 900 },
+      login: { maxFailures: 5, maxFailuresPerAddress: 20, lockoutSeconds: 900 },
       userRateLimitPerMinute: 100,
       ipRateLimitPerMinute: 600,
       hash: { concurrency: Math.max(1, availableParallelism() - 1), queueLimit: 256 },
@@ -41,22 +41,23 @@ describe('loadConfig', () => {
       defaultDataQuota: 10 * 1024 ** 3,
       maxCustomConfigs: 20,
       vpnConfigTtl: 7 * 86_400,
-      trustProxy: false,
+      trustProxy: 0,
+      hstsMaxAge: 0,
       shutdownTimeoutMs: 10_000,
     });
   });
 
   it('loadConfig_emptyStrings_meanTheDefault', () => {
-    expect(loadConfig({ PORT: '', TEST_MODE: '', JWT_SECRET: '' })).toMatchObject({ port: 8080, testMode: false, jwt: { secret: DEV_JWT_SECRET } });
+    expect(loadConfig({ PORT: '', TEST_MODE: '', JWT_SECRET: '' })).toMatchObject({ port: 8080, testMode: false, jwt: { generated: true } });
   });
 
   it('loadConfig_overrides_areParsed', () => {
-    const config = loadConfig({ PORT: '9000', TEST_MODE: 'true', TRUST_PROXY: '1', ACCESS_TOKEN_TTL: '60', LOG_LEVEL: 'silent', DATABASE_URL: 'postgres://u:p@db:5432/x' });
-    expect(config).toMatchObject({ port: 9000, testMode: true, trustProxy: true, accessTokenTtl: 60, logLevel: 'silent', databaseUrl: 'postgres://u:p@db:5432/x' });
+    const config = loadConfig({ NODE_ENV: 'test', PORT: '9000', TEST_MODE: 'true', TRUST_PROXY: '1', ACCESS_TOKEN_TTL: '60', LOG_LEVEL: 'silent', DATABASE_URL: 'postgres://u:p@db:5432/x' });
+    expect(config).toMatchObject({ port: 9000, testMode: true, trustProxy: 1, accessTokenTtl: 60, logLevel: 'silent', databaseUrl: 'postgres://u:p@db:5432/x' });
   });
 
   it('loadConfig_production_refusesAMissingDefaultOrShortSecret', () => {
-    for (const JWT_SECRET of ['', DEV_JWT_SECRET, 'x'.repeat(31)]) {
+    for (const JWT_SECRET of ['', 'dev-only-secret-change-me-dev-only-secret', 'x'.repeat(31)]) {
       expect(refusal({ ...PRODUCTION, JWT_SECRET })).toMatch(/JWT_SECRET/);
     }
     const { JWT_SECRET: _omitted, ...withoutSecret } = PRODUCTION;
@@ -64,15 +65,54 @@ describe('loadConfig', () => {
   });
 
   it('loadConfig_production_acceptsAStrongSecretAndTurnsResponseValidationOff', () => {
-    expect(loadConfig(PRODUCTION)).toMatchObject({ env: 'production', jwt: { secret: SECRET }, validateResponses: false, testMode: false });
+    expect(loadConfig(PRODUCTION)).toMatchObject({ env: 'production', jwt: { secret: SECRET }, validateResponses: false, testMode: false, hstsMaxAge: 31_536_000 });
+  });
+
+  it('loadConfig_production_refusesLongButLowEntropySecrets', () => {
+    const weak = [
+      'a'.repeat(40),
+      'ab'.repeat(20),
+      'abcdefgh'.repeat(5),
+      'abcdefghijklmnopqrstuvwxyz0123456789',
+      'password'.repeat(4) + '12345678',
+      'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab',
+      '0123456789abcdef0123456789abcdef', // 32 hex characters are 16 bytes of randomness at best
+    ];
+    for (const JWT_SECRET of weak) expect(refusal({ ...PRODUCTION, JWT_SECRET }), JWT_SECRET).toMatch(/JWT_SECRET/);
+    // 32 bytes as openssl rand prints them (-base64 32, -hex 32) pass.
+    for (const JWT_SECRET of ['q8Vw3Yb1Zr0Lk5Mx7Tn2Hs9Gd4Pc6Fa0Ej3Ru8Ow1Iy=', '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08']) {
+      expect(loadConfig({ ...PRODUCTION, JWT_SECRET }).jwt.secret).toBe(JWT_SECRET);
+    }
+  });
+
+  it('loadConfig_noSecretOutsideProduction_isRandomPerStartAndFlagged', () => {
+    const [a, b] = [loadConfig({}), loadConfig({})];
+    expect(a.jwt.secret).not.toBe(b.jwt.secret);
+    expect(a.jwt.generated).toBe(true);
+    expect(loadConfig({ JWT_SECRET: SECRET }).jwt).toMatchObject({ secret: SECRET, generated: false });
   });
 
   it('loadConfig_shortSecretOutsideProduction_isRefused', () => {
     expect(refusal({ JWT_SECRET: 'short' })).toMatch(/JWT_SECRET/);
   });
 
+  it('loadConfig_trustProxy_takesHopsOrProxyAddressesOnly', () => {
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.4,fd00::/8,loopback' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.4', 'fd00::/8', 'loopback']);
+    for (const TRUST_PROXY of ['true', 'TRUE', 'yes', 'on']) expect(refusal({ TRUST_PROXY })).toMatch(/TRUST_PROXY=.*X-Forwarded-For.*hops/);
+    for (const TRUST_PROXY of ['10.0.0.0/33', 'proxy.internal', '10.0.0.1/8/1', '::1/129', '11']) expect(refusal({ TRUST_PROXY })).toMatch(/TRUST_PROXY/);
+  });
+
   it('loadConfig_testModeInProduction_isRefused', () => {
     expect(refusal({ ...PRODUCTION, TEST_MODE: '1' })).toMatch(/TEST_MODE/);
+  });
+
+  it('loadConfig_testModeWithoutExplicitNodeEnvTest_isRefused', () => {
+    for (const env of [{ TEST_MODE: '1' }, { TEST_MODE: 'true', NODE_ENV: '' }, { TEST_MODE: '1', NODE_ENV: 'development' }] as Record<string, string>[]) {
+      expect(refusal(env)).toMatch(/TEST_MODE.*NODE_ENV=test/);
+    }
+    expect(loadConfig({ TEST_MODE: '1', NODE_ENV: 'test' }).testMode).toBe(true);
   });
 
   it('loadConfig_consoleSmsInProduction_isRefused', () => {
@@ -130,6 +170,5 @@ describe('loadConfig', () => {
     expect(() => {
       (config.jwt as { secret: string }).secret = 'stolen';
     }).toThrow(TypeError);
-    expect(config.jwt.secret).toBe(DEV_JWT_SECRET);
   });
 });

@@ -1,5 +1,7 @@
 // Configuration is read once from the environment, validated and frozen; nothing below the
 // composition root reads process.env. Start-up stops on a bad value.
+import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 
 export interface Config {
@@ -9,12 +11,13 @@ export interface Config {
   readonly databaseUrl: string;
   readonly testMode: boolean;
   readonly version: string;
-  readonly jwt: { readonly secret: string; readonly issuer: string; readonly audience: string };
+  /** `generated`: no JWT_SECRET was given (outside production), so this process made its own. */
+  readonly jwt: { readonly secret: string; readonly generated: boolean; readonly issuer: string; readonly audience: string };
   readonly accessTokenTtl: number;
   readonly refreshTokenTtl: number;
   readonly refreshGraceSeconds: number;
   readonly otp: { readonly ttl: number; readonly maxAttempts: number; readonly sendsPerHour: number; readonly sendsPerIpPerHour: number };
-  readonly login: { readonly maxFailures: number; readonly lockoutSeconds: number };
+  readonly login: { readonly maxFailures: number; readonly maxFailuresPerAddress: number; readonly lockoutSeconds: number };
   readonly userRateLimitPerMinute: number;
   readonly ipRateLimitPerMinute: number;
   readonly hash: { readonly concurrency: number; readonly queueLimit: number };
@@ -25,16 +28,17 @@ export interface Config {
   readonly defaultDataQuota: number;
   readonly maxCustomConfigs: number;
   readonly vpnConfigTtl: number;
-  readonly trustProxy: boolean;
+  /** Express `trust proxy`: a number of hops (0 = none) or the proxies' addresses/CIDRs. */
+  readonly trustProxy: number | readonly string[];
   readonly corsOrigins: readonly string[];
+  /** Strict-Transport-Security max-age in seconds; 0 sends no header. */
+  readonly hstsMaxAge: number;
   readonly shutdownTimeoutMs: number;
   readonly shutdownDrainMs: number;
   readonly sessionCache: { readonly ttlMs: number; readonly maxEntries: number };
   readonly rateLimitSyncMs: number;
   readonly locationsCacheMs: number;
 }
-
-export const DEV_JWT_SECRET = 'dev-only-secret-change-me-dev-only-secret';
 
 export class ConfigError extends Error {}
 
@@ -59,6 +63,63 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be a boolean (1/0, true/false), got "${env[name]}"`);
 }
 
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * A count of proxy hops or a list of proxy addresses/CIDRs, never "trust everything": with `true`
+ * Express takes the left-most X-Forwarded-For entry, which the client writes itself.
+ */
+function trustProxy(env: Env): number | readonly string[] {
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  if (raw === '' || /^(0|false|no|off)$/i.test(raw)) return 0;
+  if (/^\d+$/.test(raw)) return int(env, 'TRUST_PROXY', 0, 0, 10);
+  if (/^(true|yes|on)$/i.test(raw)) {
+    throw new ConfigError(`TRUST_PROXY=${raw} would trust a client-written X-Forwarded-For; set the number of proxy hops (1 behind one load balancer) or the proxies' CIDRs`);
+  }
+  const entries = raw.split(',').map((e) => e.trim());
+  for (const entry of entries) {
+    const [address = '', bits, extra] = entry.split('/');
+    const family = isIP(address);
+    const prefixOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!PROXY_NAMES.includes(entry) && (!family || !prefixOk || extra !== undefined)) {
+      throw new ConfigError(`TRUST_PROXY must be a hop count or a comma-separated list of proxy addresses/CIDRs, got "${entry}"`);
+    }
+  }
+  return entries;
+}
+
+/**
+ * Why a production secret is guessable, if it is: under 32 bytes (RFC 7518 §3.2 wants a key of
+ * the hash's size), under 128 bits by a character-frequency estimate, repeating itself, or a run
+ * of neighbouring characters. Estimates, so only strings far from random fail.
+ */
+function weakSecret(secret: string): string | undefined {
+  if (Buffer.byteLength(secret) < 32) return 'is shorter than 32 bytes';
+  const counts = new Map<string, number>();
+  for (const ch of secret) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  const length = [...secret].length;
+  const bits = [...counts.values()].reduce((sum, n) => sum - n * Math.log2(n / length), 0);
+  if (bits < 128) return `has about ${Math.floor(bits)} bits of entropy, fewer than 128`;
+  const trigrams = Array.from({ length: secret.length - 2 }, (_, i) => secret.slice(i, i + 3));
+  if (new Set(trigrams).size < 0.9 * trigrams.length) return 'repeats itself';
+  let neighbours = 0;
+  for (let i = 1; i < secret.length; i++) if (Math.abs(secret.charCodeAt(i) - secret.charCodeAt(i - 1)) === 1) neighbours++;
+  if (neighbours > 0.5 * (secret.length - 1)) return 'is mostly a run of neighbouring characters';
+  return undefined;
+}
+
+function jwtSecret(env: Env, production: boolean): { secret: string; generated: boolean } {
+  const given = env.JWT_SECRET ?? '';
+  if (production) {
+    const weak = given ? weakSecret(given) : 'is not set';
+    if (weak) throw new ConfigError(`JWT_SECRET ${weak}; production needs a random value, e.g. \`openssl rand -base64 48\``);
+  } else if (given && Buffer.byteLength(given) < 32) {
+    throw new ConfigError('JWT_SECRET must be at least 32 bytes');
+  }
+  // No public default: anyone could forge tokens with it. A secret of this process alone instead.
+  return given ? { secret: given, generated: false } : { secret: randomBytes(32).toString('base64url'), generated: true };
+}
+
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -69,13 +130,10 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const production = nodeEnv === 'production';
-  const secret = env.JWT_SECRET || (production ? '' : DEV_JWT_SECRET);
-  if (production && (secret.length < 32 || secret === DEV_JWT_SECRET)) {
-    throw new ConfigError('JWT_SECRET must be set to a random value of at least 32 characters in production');
-  }
-  if (secret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
+  const { secret, generated } = jwtSecret(env, production);
   const testMode = bool(env, 'TEST_MODE', false);
-  if (testMode && production) throw new ConfigError('TEST_MODE cannot be enabled when NODE_ENV=production');
+  // Explicitly test, not merely "not production": an unset NODE_ENV must never open the bypass.
+  if (testMode && env.NODE_ENV !== 'test') throw new ConfigError(`TEST_MODE needs NODE_ENV=test, got NODE_ENV=${env.NODE_ENV || '(unset)'}`);
   const databaseUrl = env.DATABASE_URL || 'sqlite:./data/barqnet.db';
   if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must start with sqlite: or postgres://');
@@ -107,7 +165,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     testMode,
     version: env.APP_VERSION || '1.0.0',
-    jwt: { secret, issuer: env.JWT_ISSUER || 'barqnet-api', audience: env.JWT_AUDIENCE || 'barqnet-clients' },
+    jwt: { secret, generated, issuer: env.JWT_ISSUER || 'barqnet-api', audience: env.JWT_AUDIENCE || 'barqnet-clients' },
     accessTokenTtl: int(env, 'ACCESS_TOKEN_TTL', 3600, 60, 86400),
     refreshTokenTtl: int(env, 'REFRESH_TOKEN_TTL', 2_592_000, 300, 31_536_000),
     refreshGraceSeconds: int(env, 'REFRESH_GRACE_SECONDS', 10, 0, 300),
@@ -117,7 +175,7 @@ export function loadConfig(env: Env = process.env): Config {
       sendsPerHour: int(env, 'OTP_SEND_LIMIT_PER_HOUR', 3, 1),
       sendsPerIpPerHour: int(env, 'OTP_SEND_LIMIT_PER_IP_PER_HOUR', 20, 1),
     },
-    login: { maxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1), lockoutSeconds: int(env, 'LOGIN_LOCKOUT_SECONDS', 900, 1) },
+    login: { maxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1), maxFailuresPerAddress: int(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 20, 1), lockoutSeconds: int(env, 'LOGIN_LOCKOUT_SECONDS', 900, 1) },
     userRateLimitPerMinute: int(env, 'USER_RATE_LIMIT_PER_MINUTE', 100, 1),
     ipRateLimitPerMinute: int(env, 'IP_RATE_LIMIT_PER_MINUTE', 600, 1),
     // One core is left to the event loop: a hash thread on every core starves it under a login flood.
@@ -129,7 +187,8 @@ export function loadConfig(env: Env = process.env): Config {
     defaultDataQuota: int(env, 'DEFAULT_DATA_QUOTA', 10_737_418_240, 0),
     maxCustomConfigs: int(env, 'MAX_CUSTOM_CONFIGS', 20, 1, 100),
     vpnConfigTtl: int(env, 'VPN_CONFIG_TTL', 604_800, 60),
-    trustProxy: bool(env, 'TRUST_PROXY', false),
+    trustProxy: trustProxy(env),
+    hstsMaxAge: int(env, 'HSTS_MAX_AGE', production ? 31_536_000 : 0, 0, 63_072_000),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0),
     // Behind a load balancer, /ready must answer 503 for a few health-check periods before the

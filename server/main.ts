@@ -12,6 +12,9 @@ import { seedLocations } from './vpn/vpn.service.ts';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  if (config.jwt.generated) {
+    logger.warn('jwt.secret.generated', { message: 'JWT_SECRET is not set: this process made a random one, so its tokens die with it and other instances refuse them' });
+  }
   const db = await openDb(config.databaseUrl);
   await seedLocations(db);
   let draining = false;

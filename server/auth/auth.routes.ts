@@ -16,8 +16,8 @@ export function authRoutes(auth: AuthService, otp: OtpService, sessions: Session
     },
     async verifyOtp({ body }) {
       const phone = normalizePhone(body.phoneNumber);
-      await otp.check(phone, body.otp, body.sessionId);
-      return { status: 200, body: { success: true, verified: true, ...(await otp.issueVerificationToken(phone)) } };
+      const issued = await otp.check(phone, body.otp, body.sessionId, (tx) => otp.issueVerificationToken(tx, phone));
+      return { status: 200, body: { success: true, verified: true, ...issued } };
     },
     async signInWithOtp({ body }) {
       const phone = normalizePhone(body.phoneNumber);
@@ -27,9 +27,9 @@ export function authRoutes(auth: AuthService, otp: OtpService, sessions: Session
       const phone = normalizePhone(body.phoneNumber);
       return { status: 201, body: await auth.register({ ...body, phone }) };
     },
-    async login({ body }) {
+    async login({ body, ip }) {
       const phone = normalizePhone(body.phoneNumber);
-      return { status: 200, body: await auth.login({ ...body, phone }) };
+      return { status: 200, body: await auth.login({ ...body, phone, ip }) };
     },
     async refreshToken({ body }) {
       return { status: 200, body: { success: true, ...(await sessions.rotate(body.refreshToken)) } };

@@ -59,31 +59,34 @@ export function createAuthService(deps: Deps, otp: OtpService, sessions: Session
 
   /**
    * Counts a password attempt as a failure BEFORE the hash (forgiven on success), under the
-   * number's lock, so concurrent guesses cannot all pass the check while their hashes run.
+   * address's and the number's locks, so concurrent guesses cannot all pass the check while
+   * their hashes run. Locked per (number, address), so a stranger cannot lock the owner out,
+   * and per address over all numbers, against spraying one password over many numbers.
    * Shared by sign-in and password change: both let a caller test a password.
    */
-  async function claimPasswordAttempt(phone: string): Promise<void> {
+  async function claimPasswordAttempt(phone: string, ip: string): Promise<void> {
     const now = clock.now();
     const windowMs = config.login.lockoutSeconds * 1000;
+    const wait = (failures: { created_at: number }[], max: number) =>
+      failures.length < max ? 0 : Math.max(1, Math.ceil((failures[failures.length - max]!.created_at + windowMs - now) / 1000));
     const retryAfter = await db.transaction(async (tx) => {
+      await otpStore.lockAddress(tx, ip);
       await otpStore.lockPhone(tx, phone);
-      const failures = await otpStore.loginFailuresSince(tx, phone, now - windowMs);
-      if (failures.length >= config.login.maxFailures) {
-        return Math.max(1, Math.ceil((failures[failures.length - config.login.maxFailures]!.created_at + windowMs - now) / 1000));
-      }
-      await otpStore.insertLoginFailure(tx, newId('lf'), phone, now);
-      return 0;
+      const { pair, address } = await otpStore.loginFailuresSince(tx, phone, ip, now - windowMs);
+      const retry = Math.max(wait(pair, config.login.maxFailures), wait(address, config.login.maxFailuresPerAddress));
+      if (retry === 0) await otpStore.insertLoginFailure(tx, newId('lf'), phone, ip, now);
+      return retry;
     });
     if (retryAfter > 0) throw new RateLimitedError(retryAfter, `Too many failed password attempts. Please wait ${retryAfter} seconds.`);
   }
 
-  async function login(input: { phone: string; password: string } & DeviceClaim): Promise<AuthResult> {
-    await claimPasswordAttempt(input.phone);
+  async function login(input: { phone: string; password: string; ip: string } & DeviceClaim): Promise<AuthResult> {
+    await claimPasswordAttempt(input.phone, input.ip);
     const user = await store.findUserByPhone(db, input.phone);
     // Unknown numbers cost a hash too, so the answer time does not tell which numbers have accounts.
     const ok = user?.password_hash ? await hasher.verify(input.password, user.password_hash) : (await hasher.dummyVerify(input.password), false);
     if (!ok || !user) throw new InvalidCredentialsError();
-    await otpStore.clearLoginFailures(db, input.phone);
+    await otpStore.clearLoginFailures(db, input.phone, input.ip);
     return result(user.id, await db.transaction((tx) => signIn(tx, user.id, input)));
   }
 
@@ -96,9 +99,9 @@ export function createAuthService(deps: Deps, otp: OtpService, sessions: Session
   }
 
   async function signInWithOtp(input: { phone: string; otp: string; sessionId?: string | undefined } & DeviceClaim): Promise<AuthResult> {
-    await otp.check(input.phone, input.otp, input.sessionId);
+    // The code is spent in the transaction that creates the account and the session, or not at all.
     const attempt = () =>
-      db.transaction(async (tx) => {
+      otp.check(input.phone, input.otp, input.sessionId, async (tx) => {
         const userId = await findOrCreateUser(tx, input.phone);
         return { userId, signedIn: await signIn(tx, userId, input) };
       });
@@ -139,7 +142,7 @@ export function createAuthService(deps: Deps, otp: OtpService, sessions: Session
     signIn,
     result,
     claimPasswordAttempt,
-    forgivePasswordAttempts: (phone: string) => otpStore.clearLoginFailures(db, phone),
+    forgivePasswordAttempts: (phone: string, ip: string) => otpStore.clearLoginFailures(db, phone, ip),
   };
 }
 

@@ -33,8 +33,11 @@ export function createJwt(options: { secret: string; issuer: string; audience: s
     verify(token: string, nowMs: number): VerifyResult {
       const parts = token.split('.');
       if (parts.length !== 3 || parts[0] !== HEADER) return { ok: false, reason: 'invalid' };
-      const expected = sign(`${parts[0]}.${parts[1]}`);
-      const given = Buffer.from(parts[2]!, 'base64url');
+      // The text is compared, not the decoded bytes: base64url decoding ignores `=` and the unused
+      // low bits of the last character, so several spellings decode to one signature
+      // (RFC 7515 §2 allows only the unpadded canonical one).
+      const expected = Buffer.from(sign(`${parts[0]}.${parts[1]}`).toString('base64url'));
+      const given = Buffer.from(parts[2]!);
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'invalid' };
       let claims: AccessClaims;
       try {

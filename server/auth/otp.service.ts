@@ -1,6 +1,7 @@
 // One-time codes: 6 digits, stored as keyed hashes, single use, limited attempts, earlier codes
 // void on resend, a sliding per-number send limit and a per-address limit.
 import type { Deps } from '../context.ts';
+import type { Db } from '../db/index.ts';
 import { InvalidOtpError, InvalidVerificationTokenError, RateLimitedError, UnavailableError } from '../lib/errors.ts';
 import { newId, newOtpCode, newSecret } from '../lib/ids.ts';
 import { sha256 } from './secrets.ts';
@@ -40,24 +41,28 @@ export function createOtpService(deps: Deps) {
     return { sessionId: id, expiresIn: config.otp.ttl };
   }
 
-  /** Consumes the pending code when it matches; every miss costs an attempt. */
-  async function check(phone: string, code: string, sessionId?: string): Promise<void> {
+  /**
+   * Consumes the pending code when it matches and runs `then` in the SAME transaction, so a
+   * failure in what the code pays for rolls the consumption back. Every miss costs an attempt.
+   */
+  async function check<T>(phone: string, code: string, sessionId: string | undefined, then: (tx: Db) => Promise<T>): Promise<T> {
     const now = clock.now();
     const max = config.otp.maxAttempts;
-    const remaining = await db.transaction(async (tx) => {
+    const outcome = await db.transaction(async (tx): Promise<{ done: T } | { remaining: number }> => {
       await store.lockPhone(tx, phone);
       const otp = await store.latestPendingCode(tx, phone);
-      if (!otp || otp.expires_at <= now || otp.attempts >= max) return 0;
+      if (!otp || otp.expires_at <= now || otp.attempts >= max) return { remaining: 0 };
       const matches = secrets.otpMatches(phone, code, otp.code_hash) && (sessionId === undefined || sessionId === otp.id);
-      if (matches && (await store.consumeCode(tx, otp.id, now)) === 1) return -1;
-      return max - (await store.recordWrongAttempt(tx, otp.id, max, now));
+      if (matches && (await store.consumeCode(tx, otp.id, now)) === 1) return { done: await then(tx) };
+      return { remaining: max - (await store.recordWrongAttempt(tx, otp.id, max, now)) };
     });
-    if (remaining !== -1) throw new InvalidOtpError(Math.max(0, remaining));
+    if (!('done' in outcome)) throw new InvalidOtpError(Math.max(0, outcome.remaining));
+    return outcome.done;
   }
 
-  async function issueVerificationToken(phone: string): Promise<{ verificationToken: string; expiresIn: number }> {
+  async function issueVerificationToken(tx: Db, phone: string): Promise<{ verificationToken: string; expiresIn: number }> {
     const token = newSecret('vt');
-    await store.insertVerificationToken(db, sha256(token), phone, clock.now(), config.otp.ttl * 1000);
+    await store.insertVerificationToken(tx, sha256(token), phone, clock.now(), config.otp.ttl * 1000);
     return { verificationToken: token, expiresIn: config.otp.ttl };
   }
 

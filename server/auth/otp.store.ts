@@ -82,17 +82,19 @@ export function useVerificationToken(tx: Db, tokenHash: string, phone: string, n
   );
 }
 
-export function loginFailuresSince(db: Db, phone: string, since: number) {
-  return db.all<{ created_at: number }>(
-    'SELECT created_at FROM login_failures WHERE phone_number = ? AND created_at > ? ORDER BY created_at',
-    [phone, since],
-  );
+export const lockAddress = (tx: Db, ip: string) => lockKey(tx, `ip:${ip}`);
+
+/** Failures since `since`, oldest first: for one number from one address, and from the address over all numbers. */
+export async function loginFailuresSince(db: Db, phone: string, ip: string, since: number) {
+  const pair = await db.all<{ created_at: number }>('SELECT created_at FROM login_failures WHERE phone_number = ? AND ip = ? AND created_at > ? ORDER BY created_at', [phone, ip, since]);
+  const address = await db.all<{ created_at: number }>('SELECT created_at FROM login_failures WHERE ip = ? AND created_at > ? ORDER BY created_at', [ip, since]);
+  return { pair, address };
 }
 
-export function insertLoginFailure(db: Db, id: string, phone: string, now: number) {
-  return db.run('INSERT INTO login_failures (id, phone_number, created_at) VALUES (?, ?, ?)', [id, phone, now]);
+export function insertLoginFailure(db: Db, id: string, phone: string, ip: string, now: number) {
+  return db.run('INSERT INTO login_failures (id, phone_number, ip, created_at) VALUES (?, ?, ?, ?)', [id, phone, ip, now]);
 }
 
-export function clearLoginFailures(db: Db, phone: string) {
-  return db.run('DELETE FROM login_failures WHERE phone_number = ?', [phone]);
+export function clearLoginFailures(db: Db, phone: string, ip: string) {
+  return db.run('DELETE FROM login_failures WHERE phone_number = ? AND ip = ?', [phone, ip]);
 }

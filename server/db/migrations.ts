@@ -148,6 +148,18 @@ export const migrations: Migration[] = [
     // fixed windows -> GCRA (server/lib/rate-limit.ts); the counters are disposable
     up: (dialect) => ['DROP TABLE IF EXISTS limits.rate_counters', ...limitsSchema(dialect)],
   },
+  {
+    id: 3,
+    // Failures are counted per (number, client address) and per address: a lock per number
+    // alone let anyone lock an owner out with five wrong guesses.
+    name: 'login_failures_by_address',
+    up: () => [
+      "ALTER TABLE login_failures ADD COLUMN ip TEXT NOT NULL DEFAULT ''",
+      'DROP INDEX login_failures_phone_created',
+      'CREATE INDEX login_failures_phone_ip_created ON login_failures (phone_number, ip, created_at)',
+      'CREATE INDEX login_failures_ip_created ON login_failures (ip, created_at)',
+    ],
+  },
 ];
 
 /** Rate-limit counters: hot, disposable data kept out of the durable (fsync'd / WAL-logged) store.

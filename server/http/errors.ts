@@ -53,6 +53,9 @@ function fromLibrary(err: LibraryError): { status: number; body: Omit<Envelope, 
   if (err.type === 'entity.parse.failed') {
     return { status: 400, body: { error: 'VALIDATION_ERROR', message: 'Malformed JSON in request body', details: [{ path: '/body', message: 'is not valid JSON' }] } };
   }
+  if (err.type === 'encoding.invalid') {
+    return { status: 400, body: { error: 'VALIDATION_ERROR', message: err.message ?? 'Invalid body encoding', details: [{ path: '/body', message: 'has bytes that are not valid in its charset' }] } };
+  }
   if (err.type === 'entity.too.large') return { status: 413, body: { error: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' } };
   if (err.type === 'charset.unsupported' || err.type === 'encoding.unsupported') {
     return { status: 415, body: { error: 'UNSUPPORTED_MEDIA_TYPE', message: err.message ?? 'Unsupported body encoding' } };

@@ -73,6 +73,12 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('securedRoute_paddedOrTwinSpelledSignature_is401', async () => {
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      const twin = token.slice(0, -1) + alphabet[alphabet.indexOf(token.at(-1)!) ^ 1];
+      for (const respelled of [`${token}=`, twin]) expect401(await h.request('GET', PROFILE, { token: respelled }), 'INVALID_TOKEN');
+    });
+
     it('securedRoute_payloadSwappedForAnotherUser_is401', async () => {
       const b = await h.register(PHONE_B, { deviceId: 'device-of-b' });
       const [header, , signature] = token.split('.');

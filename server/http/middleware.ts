@@ -23,7 +23,6 @@ export function requestContext(logger: Logger): RequestHandler {
     const given = req.get('x-request-id');
     const id = given && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader('X-Request-Id', id);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', 'no-store');
     const started = process.hrtime.bigint();
     res.on('finish', () => {

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import express, { type RequestHandler } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { Logger } from '../lib/logger.ts';
+import { canonicalTimestamp } from '../lib/time.ts';
+import { storableInput, strictlyEncoded } from './input.ts';
 import type { Spec } from './spec.ts';
 
 const contract = JSON.parse(readFileSync(new URL('../../generated/openapi.json', import.meta.url), 'utf8'));
@@ -19,7 +21,8 @@ export interface ValidationOptions {
 export function validateRequests(spec: Spec, options: ValidationOptions): RequestHandler[] {
   const responses = options.validateResponses;
   return [
-    express.json({ limit: options.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }),
+    express.json({ limit: options.bodyLimit, strict: true, type: ['application/json', 'application/*+json'], verify: strictlyEncoded }),
+    storableInput(),
     ...OpenApiValidator.middleware({
       apiSpec: structuredClone(spec.document) as never,
       // allErrors: every problem of the request, not only the first (Ajv stops at one by default).
@@ -35,6 +38,8 @@ export function validateRequests(spec: Spec, options: ValidationOptions): Reques
       validateSecurity: false,
       validateFormats: true,
       ajvFormats: { mode: 'full' },
+      // After the format check, every request date-time becomes one canonical UTC string.
+      serDes: [{ format: 'date-time', deserialize: canonicalTimestamp }],
       ignoreUndocumented: true,
     }),
   ];

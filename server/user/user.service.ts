@@ -55,14 +55,14 @@ export function createUserService(deps: Deps, auth: AuthService, sessions: Sessi
       return userView(db, (await findUserById(db, user.id))!, caller.deviceId);
     },
 
-    async changePassword(caller: Caller, input: { currentPassword?: string; verificationToken?: string; newPassword: string }) {
+    async changePassword(caller: Caller, input: { currentPassword?: string; verificationToken?: string; newPassword: string }, ip: string) {
       assertStrongPassword(input.newPassword, 8);
       const user = await load(caller);
       if (user.password_hash) {
         if (!input.currentPassword) throw new ValidationError('currentPassword is required', '/body/currentPassword');
-        await auth.claimPasswordAttempt(user.phone_number);
+        await auth.claimPasswordAttempt(user.phone_number, ip);
         if (!(await hasher.verify(input.currentPassword, user.password_hash))) throw new InvalidCredentialsError('The current password is wrong');
-        await auth.forgivePasswordAttempts(user.phone_number);
+        await auth.forgivePasswordAttempts(user.phone_number, ip);
       } else {
         if (!input.verificationToken) throw new ValidationError('verificationToken is required to set a first password', '/body/verificationToken');
         await otp.assertVerificationToken(input.verificationToken, user.phone_number);

@@ -69,6 +69,8 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
     ...baseEnv(),
     NODE_ENV: 'test',
     TEST_MODE: '1',
+    // One secret for every instance of a test: tokens must survive a restart and cross instances.
+    JWT_SECRET: 'test-only-secret-shared-by-the-instances-of-a-test',
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
