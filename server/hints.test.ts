@@ -12,7 +12,7 @@ describe('start-up hints', () => {
   });
 
   it('testMode_codesAreNotLogged_pointsToTheBypass', () => {
-    const text = startupHints(loadConfig({ TEST_MODE: '1', OTP_SEND_LIMIT_PER_HOUR: '50' })).join('\n');
+    const text = startupHints(loadConfig({ NODE_ENV: 'test', TEST_MODE: '1', OTP_SEND_LIMIT_PER_HOUR: '50' })).join('\n');
     expect(text).toContain('POST /v1/test/auth/bypass');
     expect(text).not.toContain('sms.console');
     expect(text).toMatch(/50 codes per number per hour/);

@@ -107,3 +107,88 @@ def map_case(context, case):
     if "countryCode" in body:
         body["countryCode"] = "US"
     return case
+
+
+# Operations whose success needs a secret no generator can guess (a pending code, a
+# verification token, a live refresh token, an existing device, the account's password). In the
+# examples phase, their positive case gets a real one minted through the public flows, so every
+# operation reaches its 2xx in every run, not only when the stateful phase happens to chain it
+# (scripts/contract/coverage.ts fails the run otherwise). Other phases keep what was drawn.
+PASSWORD = "SecurePass123!"
+# A password account for `login`, outside the range map_case draws from.
+LOGIN_PHONE = "+12025550110"
+passwords: dict[str, str] = {}
+registered: list[str] = []
+
+
+def post(path: str, body: dict, token: str | None = None) -> dict:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    reply = requests.post(f"{BASE_URL}{path}", json=body, headers=headers, timeout=10)
+    reply.raise_for_status()
+    return reply.json()
+
+
+def pending(phone: str) -> dict:
+    return post("/v1/test/auth/bypass", {"phoneNumber": phone, "testMode": True})
+
+
+def verification_token(phone: str) -> str:
+    code = pending(phone)
+    return post("/v1/auth/otp/verify", {"phoneNumber": phone, "otp": code["testOtp"], "sessionId": code["sessionId"]})["verificationToken"]
+
+
+def login_account() -> str:
+    if LOGIN_PHONE not in passwords:
+        token = verification_token(LOGIN_PHONE)
+        post("/v1/auth/register", {"phoneNumber": LOGIN_PHONE, "password": PASSWORD, "verificationToken": token})
+        passwords[LOGIN_PHONE] = PASSWORD
+    return LOGIN_PHONE
+
+
+def real_secrets(case, phase: str) -> None:
+    operation_id = case.operation.definition.raw.get("operationId")
+    body = case.body if isinstance(case.body, dict) else None
+    phone = PHONES.get(phase, PHONES["examples"])
+    if operation_id in ("verifyOtp", "signInWithOtp") and body is not None:
+        code = pending(body["phoneNumber"])
+        body.update(otp=code["testOtp"], sessionId=code["sessionId"])
+    elif operation_id == "register" and body is not None:
+        # a number with no account yet (the example's may have signed in through signInWithOtp)
+        registered.append(f"+120255501{20 + len(registered):02d}")
+        body["phoneNumber"] = registered[-1]
+        body["verificationToken"] = verification_token(body["phoneNumber"])
+        body["password"] = PASSWORD
+    elif operation_id == "login" and body is not None:
+        body.update(phoneNumber=login_account(), password=PASSWORD)
+    elif operation_id == "refreshToken" and body is not None:
+        code = pending(phone)
+        signed_in = post("/v1/auth/otp/login", {"phoneNumber": phone, "otp": code["testOtp"], "sessionId": code["sessionId"], "deviceId": DEVICE_ID})
+        body["refreshToken"] = signed_in["refreshToken"]
+    elif operation_id == "changePassword" and body is not None:
+        current = passwords.get(phone)
+        body.pop("currentPassword", None)
+        body.pop("verificationToken", None)
+        if current:
+            body["currentPassword"] = current
+        else:
+            body["verificationToken"] = verification_token(phone)
+        body["newPassword"] = "EvenBetterPass456" if current != "EvenBetterPass456" else PASSWORD
+        passwords[phone] = body["newPassword"]
+    elif operation_id == "revokeDevice":
+        # a second device of the signed-in account, so the token in use stays live
+        code = pending(phone)
+        post("/v1/auth/otp/login", {"phoneNumber": phone, "otp": code["testOtp"], "sessionId": code["sessionId"], "deviceId": "contract-second-device"})
+        token = tokens.get(phase) or sign_in(phone)
+        tokens[phase] = token
+        devices = requests.get(f"{BASE_URL}/v1/user/devices", headers={"Authorization": f"Bearer {token}"}, timeout=10).json()["devices"]
+        other = next(d for d in devices if d["deviceId"] == "contract-second-device")
+        case.path_parameters = {**(case.path_parameters or {}), "deviceId": other["id"]}
+
+
+@schemathesis.hook("map_case")
+def real_secrets_in_examples(context, case):
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive or phase_of(case) != "examples":
+        return case
+    real_secrets(case, "examples")
+    return case

@@ -28,6 +28,7 @@ export function requestContext(logger: Logger): RequestHandler {
     res.on('finish', () => {
       logger.info('request', {
         requestId: id,
+        operationId: req.operationId,
         method: req.method,
         path: req.path,
         status: res.statusCode,
