@@ -94,24 +94,40 @@ REAL_NUMBER = re.compile(r"^\+1415555[0-9]{4}$")
 
 @schemathesis.hook
 def map_case(context, case):
-    body = case.body
     meta = case.meta
-    if meta is None or not meta.generation.mode.is_positive or not isinstance(body, dict):
+    if meta is None or not meta.generation.mode.is_positive:
         return case
+    real_number(case)
+    return case
+
+
+# map_case does not run for the examples phase's cases; before_call runs for every request.
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    meta = case.meta
+    if meta is not None and meta.generation.mode.is_positive and phase_of(case) == "examples":
+        real_number(case)
+        real_secrets(case, "examples")
+
+
+def real_number(case) -> None:
+    body = case.body
+    if not isinstance(body, dict):
+        return
     drawn = body.get("phoneNumber")
     if not isinstance(drawn, str):
-        return case
+        return
     if not REAL_NUMBER.match(drawn):
         body["phoneNumber"] = f"+1415555{zlib.crc32(drawn.encode()) % 10000:04d}"
     # `countryCode` must name the number's country, which for these numbers is the US.
     if "countryCode" in body:
         body["countryCode"] = "US"
-    return case
 
 
 # Operations whose success needs a secret no generator can guess (a pending code, a
-# verification token, a live refresh token, an existing device, the account's password). In the
-# examples phase, their positive case gets a real one minted through the public flows, so every
+# verification token, a live refresh token, a VPN session, an existing device, the account's
+# password). In the examples phase (before_call above), their positive case gets a real one
+# minted through the public flows, so every
 # operation reaches its 2xx in every run, not only when the stateful phase happens to chain it
 # (scripts/contract/coverage.ts fails the run otherwise). Other phases keep what was drawn.
 PASSWORD = "SecurePass123!"
@@ -174,6 +190,10 @@ def real_secrets(case, phase: str) -> None:
             body["verificationToken"] = verification_token(phone)
         body["newPassword"] = "EvenBetterPass456" if current != "EvenBetterPass456" else PASSWORD
         passwords[phone] = body["newPassword"]
+    elif operation_id == "reportTrafficStats" and body is not None:
+        token = tokens.get(phase) or sign_in(phone)
+        tokens[phase] = token
+        body["sessionId"] = post("/v1/vpn/status", {"status": "CONNECTED"}, token)["sessionId"]
     elif operation_id == "revokeDevice":
         # a second device of the signed-in account, so the token in use stays live
         code = pending(phone)
@@ -183,12 +203,3 @@ def real_secrets(case, phase: str) -> None:
         devices = requests.get(f"{BASE_URL}/v1/user/devices", headers={"Authorization": f"Bearer {token}"}, timeout=10).json()["devices"]
         other = next(d for d in devices if d["deviceId"] == "contract-second-device")
         case.path_parameters = {**(case.path_parameters or {}), "deviceId": other["id"]}
-
-
-@schemathesis.hook("map_case")
-def real_secrets_in_examples(context, case):
-    meta = case.meta
-    if meta is None or not meta.generation.mode.is_positive or phase_of(case) != "examples":
-        return case
-    real_secrets(case, "examples")
-    return case
