@@ -81,3 +81,16 @@ export async function missingOperations(page: Page, expected: ExpectedOperation[
   }
   return missing;
 }
+
+/** The text snippets Redoc's search shows for `query` (the longest line of each result). */
+export async function searchSnippets(page: Page, query: string): Promise<string[]> {
+  await page.getByText('Search', { exact: false }).first().click();
+  const dialog = page.locator('[data-testid="search-dialog"]');
+  await dialog.locator('input').fill(query);
+  const items = dialog.locator('[data-component-name="Search/SearchItem"]');
+  await items.first().waitFor({ state: 'visible', timeout: 10_000 });
+  const texts = await items.evaluateAll((links) => links.map((a) => (a as HTMLElement).innerText));
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
+  return texts.map((text) => text.split('\n').reduce((a, b) => (b.length > a.length ? b : a), ''));
+}

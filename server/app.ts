@@ -1,6 +1,6 @@
 // The composition root: builds every service from explicit dependencies and mounts the
 // whole route table, keyed by the contract's operationIds, in one place.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createAuthService } from './auth/auth.service.ts';
 import { authRoutes } from './auth/auth.routes.ts';
@@ -86,11 +86,18 @@ export function createApp(options: AppOptions) {
   const publicSpecYaml = readFileSync(generated('openapi.public.yaml'));
   app.get('/openapi.json', (_req, res) => void res.type('application/json').send(publicSpecJson));
   app.get('/openapi.yaml', (_req, res) => void res.type('application/yaml').send(publicSpecYaml));
-  app.get(['/docs', '/docs/'], (_req, res) => {
+  // The reference links to the guides beside it (`quickstart.md`): relative links need the slash.
+  app.get(['/docs', '/docs/'], (req, res) => {
+    if (!req.originalUrl.split('?')[0]!.endsWith('/')) return res.redirect(301, '/docs/');
     res.setHeader('Cache-Control', 'public, max-age=300');
     res.sendFile(docs('index.html').pathname, (err) => {
       if (err && !res.headersSent) sendError(res, 404, { error: 'NOT_FOUND', message: 'The docs are not built; run make docs' });
     });
+  });
+  app.get('/docs/:guide', (req, res, next) => {
+    if (!/^[a-z-]+\.md$/.test(req.params.guide) || !existsSync(docs(req.params.guide))) return next();
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.type('text/markdown; charset=utf-8').sendFile(docs(req.params.guide).pathname);
   });
 
   // Outside test mode the bypass does not exist: no route, and 404 like any unknown path.
