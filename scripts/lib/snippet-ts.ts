@@ -1,6 +1,6 @@
 // TypeScript blocks of the guides: type-checked as modules of a throw-away project that imports
 // @barqnet/client from the workspace sources, and run with Node's type stripping.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -51,13 +51,22 @@ export function typecheckSnippets(dir: string, snippets: TsSnippet[], globals: s
   return out;
 }
 
-/** Runs one snippet (`prelude` first) as an ES module, with @barqnet/client from the workspace sources. */
-export function runSnippet(dir: string, name: string, text: string, prelude: string, timeoutMs = 40_000): { status: number | null; output: string } {
+/** Runs one snippet (`prelude` first) as an ES module, with @barqnet/client from the workspace sources. Asynchronous: the servers it talks to keep being read. */
+export function runSnippet(dir: string, name: string, text: string, prelude: string, timeoutMs = 40_000): Promise<{ status: number | null; output: string }> {
   const code = text
     .replaceAll("'@barqnet/client/node'", `'${pathToFileURL(join(SDK, 'src', 'node.ts')).href}'`)
     .replaceAll("'@barqnet/client'", `'${pathToFileURL(join(SDK, 'src', 'index.ts')).href}'`);
   const file = join(dir, `${name}.mts`);
   writeFileSync(file, `${prelude}\n${code}\n`);
-  const result = spawnSync(process.execPath, [file], { cwd: dir, encoding: 'utf8', timeout: timeoutMs });
-  return { status: result.status, output: `${result.stdout}${result.stderr}${result.signal ? `\nkilled by ${result.signal}` : ''}` };
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [file], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status, output: `${output}${signal ? `\nkilled by ${signal}` : ''}` });
+    });
+  });
 }
