@@ -3,10 +3,12 @@
 // no telemetry), and docs/errors.md (scripts/errors-doc.ts). `--check` builds into a temporary
 // folder and fails on any difference, like scripts/generate.ts, so stale docs break `make test`.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BANNER, renderErrorsDoc, type Spec } from './errors-doc.ts';
 import { checkDrift } from './lib/drift.ts';
+import { withoutSoftBreaks } from './lib/soft-breaks.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const SPEC = join(root, 'generated', 'openapi.public.json');
@@ -31,8 +33,15 @@ export function selfContainedProblems(html: string): string[] {
   return EXTERNAL.filter(([pattern]) => pattern.test(html)).map(([, what]) => `docs/index.html contains ${what}`);
 }
 
+// Schemas get pages of their own (`#/schemas/errorcode`), so a description can link to one.
+const REDOC_OPTIONS = ['--openapi.schemaDefinitionsTagName=Schemas'];
+
 function buildHtml(file: string): void {
-  const args = ['build-docs', SPEC, '-o', file, '--inlineBundle', '--lint-config', 'off'];
+  // Redoc indexes descriptions for search with their line breaks dropped: build from a copy without soft breaks.
+  const work = mkdtempSync(join(tmpdir(), 'barqnet-docs-'));
+  const spec = join(work, 'openapi.public.json');
+  writeFileSync(spec, JSON.stringify(withoutSoftBreaks(JSON.parse(readFileSync(SPEC, 'utf8')))));
+  const args = ['build-docs', spec, '-o', file, '--inlineBundle', '--lint-config', 'off', ...REDOC_OPTIONS];
   try {
     // REDOCLY_TELEMETRY=off also writes `disableTelemetry: true` into the page's Redoc options.
     execFileSync(join(root, 'node_modules', '.bin', 'redocly'), args, {
@@ -42,6 +51,8 @@ function buildHtml(file: string): void {
   } catch (error) {
     process.stderr.write((error as { stderr?: Buffer }).stderr ?? '');
     throw error;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
   let html = readFileSync(file, 'utf8');
   for (const [pattern, value] of REPLACE) html = html.replace(pattern, value);

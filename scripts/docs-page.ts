@@ -51,9 +51,12 @@ export async function watchPage(page: Page): Promise<PageWatch> {
   return watch;
 }
 
-/** The server-rendered HTML has no hash links; they appear once Redoc has hydrated the page. */
+/**
+ * The server-rendered HTML has no hash links to operations; they appear once Redoc has hydrated
+ * the page. (Links written in descriptions, `#/schemas/errorcode`, are there from the start.)
+ */
 export async function waitForRedoc(page: Page): Promise<void> {
-  await page.locator('#redoc a[href^="#/"]').first().waitFor({ state: 'attached', timeout: 20_000 });
+  await page.locator('#redoc a[href^="#/"]:not([href^="#/schemas"])').first().waitFor({ state: 'attached', timeout: 20_000 });
 }
 
 export interface ExpectedOperation { operationId: string; summary: string; method: string; path: string }
@@ -80,4 +83,17 @@ export async function missingOperations(page: Page, expected: ExpectedOperation[
     }
   }
   return missing;
+}
+
+/** The text snippets Redoc's search shows for `query` (the longest line of each result). */
+export async function searchSnippets(page: Page, query: string): Promise<string[]> {
+  await page.getByText('Search', { exact: false }).first().click();
+  const dialog = page.locator('[data-testid="search-dialog"]');
+  await dialog.locator('input').fill(query);
+  const items = dialog.locator('[data-component-name="Search/SearchItem"]');
+  await items.first().waitFor({ state: 'visible', timeout: 10_000 });
+  const texts = await items.evaluateAll((links) => links.map((a) => (a as HTMLElement).innerText));
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
+  return texts.map((text) => text.split('\n').reduce((a, b) => (b.length > a.length ? b : a), ''));
 }

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { checkErrorsDoc, errorCodes, operations, renderErrorsDoc, type Spec } from './errors-doc.ts';
 import { selfContainedProblems } from './build-docs.ts';
-import { launchChromium, missingOperations, serveFolder, waitForRedoc, watchPage, type PageWatch } from './docs-page.ts';
+import { launchChromium, missingOperations, searchSnippets, serveFolder, waitForRedoc, watchPage, type PageWatch } from './docs-page.ts';
+import { startHarness } from '../server/test/harness.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const docs = join(root, 'docs');
@@ -152,6 +153,51 @@ describe('docs/index.html in headless Chromium', () => {
   it('notices an operation that is not rendered', async () => {
     const ghost = { operationId: 'getExtra', summary: 'An operation the docs do not know', method: 'GET', path: '/v1/vpn/extra' };
     expect(await missingOperations(page, [ghost])).toEqual(['getExtra: no link to it in the rendered page']);
+  });
+
+  it('links the guides with relative links to the files beside it, which exist', async () => {
+    await page.goto(server.url);
+    await waitForRedoc(page);
+    const hrefs = await page.locator('#redoc a[href$=".md"]').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+    expect(hrefs.length).toBeGreaterThanOrEqual(7);
+    expect(hrefs.filter((href) => /^[a-z]+:|^\//.test(href))).toEqual([]);
+    const statuses = await Promise.all(hrefs.map(async (href) => `${href} ${(await fetch(new URL(href, page.url()))).status}`));
+    expect(statuses).toEqual(hrefs.map((href) => `${href} 200`));
+  });
+
+  it('lists the local server in the Servers box', async () => {
+    await expect.poll(() => page.locator('#redoc').innerText()).toMatch(/Servers[\s\S]*Local development[\s\S]*http:\/\/localhost:8080/);
+  });
+
+  it('links ErrorCode to its schema, which lists the codes', async () => {
+    await page.locator('#redoc a', { hasText: /^ErrorCode$/ }).first().click();
+    await expect.poll(() => page.url()).toMatch(/#\/schemas\/errorcode$/);
+    await page.getByText('TOKEN_REUSED').first().waitFor({ state: 'visible', timeout: 10_000 });
+  });
+
+  it('search snippets read as the descriptions do (no words glued at line breaks or inline code)', async () => {
+    const plain = (text: string) => text.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[`*]/g, '').replace(/\s+/g, ' ');
+    const descriptions = plain(JSON.stringify(spec).match(/"description":"(?:[^"\\]|\\.)*"/g)!.map((d) => JSON.parse(`{${d}}`).description as string).join(' '));
+    for (const query of ['increments', 'remote', 'envelope']) {
+      const snippets = await searchSnippets(page, query);
+      expect(snippets.length, query).toBeGreaterThan(0);
+      for (const snippet of snippets) expect(descriptions, `${query}: ${snippet}`).toContain(snippet.replace(/^\.\.\./, '').replace(/\.\.\.$/, '').trim());
+    }
+  }, 60_000);
+
+  it('is served by the server at /docs/ with the guides beside it', async () => {
+    const app = await startHarness('sqlite');
+    try {
+      const redirect = await fetch(`${app.url}/docs`, { redirect: 'manual' });
+      expect([redirect.status, redirect.headers.get('location')]).toEqual([301, '/docs/']);
+      expect((await fetch(`${app.url}/docs/`)).headers.get('content-type')).toMatch(/^text\/html/);
+      const guide = await fetch(`${app.url}/docs/quickstart.md`);
+      expect([guide.status, guide.headers.get('content-type')]).toEqual([200, 'text/markdown; charset=utf-8']);
+      expect((await fetch(`${app.url}/docs/nothing.md`)).status).toBe(404);
+      expect((await fetch(`${app.url}/docs/..%2Fpackage.json`)).status).toBe(404);
+    } finally {
+      await app.close();
+    }
   });
 
   it('logs no console error and sends no request off the machine', () => {

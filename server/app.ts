@@ -91,10 +91,17 @@ export function createApp(options: AppOptions) {
   app.get('/openapi.yaml', (_req, res) => void res.type('application/yaml').send(publicSpecYaml));
   // Read once: the page's Content-Security-Policy names the hashes of its inline scripts.
   const docsPage = existsSync(docs('index.html')) ? readFileSync(docs('index.html'), 'utf8') : undefined;
-  app.get(['/docs', '/docs/'], ...(docsPage ? [docsHeaders(docsPage, config.hstsMaxAge)] : []), (_req, res) => {
+  // The reference links to the guides beside it (`quickstart.md`): relative links need the slash.
+  app.get(['/docs', '/docs/'], ...(docsPage ? [docsHeaders(docsPage, config.hstsMaxAge)] : []), (req, res) => {
     if (!docsPage) return sendError(res, 404, { error: 'NOT_FOUND', message: 'The docs are not built; run make docs' });
+    if (!req.originalUrl.split('?')[0]!.endsWith('/')) return res.redirect(301, '/docs/');
     res.setHeader('Cache-Control', 'public, max-age=300');
     res.type('html').send(docsPage);
+  });
+  app.get('/docs/:guide', (req, res, next) => {
+    if (!/^[a-z-]+\.md$/.test(req.params.guide) || !existsSync(docs(req.params.guide))) return next();
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.type('text/markdown; charset=utf-8').sendFile(docs(req.params.guide).pathname);
   });
 
   // Outside test mode the bypass does not exist: no route, and 404 like any unknown path.
