@@ -37,6 +37,8 @@ const NOT_RUN: { file: string; command: RegExp; reason: string }[] = [
   { file: 'docs/operations.md', command: /^NODE_ENV=production\b/, reason: 'a production start: needs real secrets, PostgreSQL and a Twilio account' },
   { file: 'docs/operations.md', command: /^sqlite3 /, reason: 'needs the sqlite3 shell and the data/ of a running server' },
   { file: 'docs/operations.md', command: /^pg_dump /, reason: 'needs a production PostgreSQL database' },
+  { file: 'docs/clients.md', command: /^curl -fsSLO https:\/\/repo1\.maven\.org\//, reason: 'make clients (in make test) downloads the same pinned jar, sha1-checked (scripts/clients/generate)' },
+  { file: 'docs/clients.md', command: /^java -jar openapi-generator-cli-/, reason: 'make clients (in make test) runs this generation with every config of clients/config/ (scripts/clients/generate)' },
   { file: 'docs/operations.md', command: /^pg_restore /, reason: 'needs a production PostgreSQL database and its dump' },
 ];
 /** TypeScript blocks: all are type-checked; each is either run (`run`) or excused (`reason`). */
@@ -51,7 +53,7 @@ const TS_BLOCKS: { file: string; contains: string; run?: true; reason?: string }
   { file: 'docs/clients.md', contains: 'await client.loginWithPassword', reason: 'fragment: the values come from app screens' },
   { file: 'docs/clients.md', contains: 'import { NetworkError', reason: 'fragment: the UI functions are the app\'s' },
   { file: 'docs/clients.md', contains: 'new VpnReporter({', reason: 'needs an OpenVPN tunnel and Electron' },
-  { file: 'docs/clients.md', contains: 'against a TEST_MODE=1 server', run: true },
+  { file: 'docs/clients.md', contains: 'against a NODE_ENV=test TEST_MODE=1 server', run: true },
 ];
 
 const kind = (block: Block) => (['console', 'sh', 'bash', 'ts', 'json'].includes(block.lang) ? block.lang : PRESENT_ONLY[block.lang] ? 'present' : 'unknown');
