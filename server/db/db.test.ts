@@ -3,6 +3,7 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatabaseUnavailableError, isUniqueViolation, openDb, type Db } from './index.ts';
 import { migrate } from './migrate.ts';
@@ -171,6 +172,25 @@ for (const dialect of DIALECTS) {
       );
       expect(await db.one('SELECT tat FROM limits.rate_limits WHERE key = ?', ['c'])).toEqual({ tat: 20 });
     });
+
+    if (dialect === 'sqlite') {
+      it('busy_anotherProcessHoldsTheWriteLock_isDatabaseUnavailableNot500', async () => {
+        const file = join(tmpdir(), `barqnet-busy-${randomUUID()}.db`);
+        const mine = await openDb(`sqlite:${file}`);
+        // another process (here: another connection) holds the write lock past busy_timeout
+        const other = new DatabaseSync(file);
+        other.exec('BEGIN IMMEDIATE');
+        try {
+          await expect(addUser(mine, 'u1', '+15550001')).rejects.toBeInstanceOf(DatabaseUnavailableError);
+          await expect(mine.transaction(async (tx) => addUser(tx, 'u2', '+15550002'))).rejects.toBeInstanceOf(DatabaseUnavailableError);
+        } finally {
+          other.exec('ROLLBACK');
+          other.close();
+          await mine.close();
+          for (const suffix of ['', '-wal', '-shm', '-limits', '-limits-wal', '-limits-shm']) rmSync(file + suffix, { force: true });
+        }
+      }, 30_000);
+    }
 
     if (dialect === 'sqlite') {
       it('keeps other callers out of an open transaction', async () => {

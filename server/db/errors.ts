@@ -28,6 +28,16 @@ export function mapPgError(err: unknown): unknown {
   return new DatabaseUnavailableError(`database unavailable: ${detail}`, { cause: err });
 }
 
+/**
+ * SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes: another process held the
+ * database past busy_timeout. Like a lost PostgreSQL connection, a retry may succeed: 503.
+ */
+export function mapSqliteError(err: unknown): unknown {
+  const code = (err as { errcode?: unknown } | null)?.errcode;
+  if (err instanceof DatabaseUnavailableError || typeof code !== 'number' || ![5, 6].includes(code & 0xff)) return err;
+  return new DatabaseUnavailableError(`database busy: ${(err as Error).message}`, { cause: err });
+}
+
 /** True for a UNIQUE / PRIMARY KEY violation in either dialect (e.g. to turn a lost insert race into a 409). */
 export function isUniqueViolation(err: unknown): boolean {
   if (!(err instanceof Error)) return false;

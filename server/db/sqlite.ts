@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { limitsSchema } from './migrations.ts';
+import { mapSqliteError } from './errors.ts';
 import { currentTx, remember, runAfterCommit, toParams, txContext, type TxScope } from './shared.ts';
 import type { Db } from './types.ts';
 
@@ -156,7 +157,7 @@ export class SqliteDb implements Db {
       } catch {
         // nothing left to undo; every caller of the batch hears about `error` below
       }
-      for (const queued of batch) queued.reject(error);
+      for (const queued of batch) queued.reject(mapSqliteError(error));
       return;
     } finally {
       this.mutex.unlock();
@@ -209,7 +210,7 @@ export class SqliteDb implements Db {
       } catch {
         // nothing left to undo; every caller of the batch hears about `error` below
       }
-      for (const write of batch) write.reject(error);
+      for (const write of batch) write.reject(mapSqliteError(error));
       return;
     } finally {
       this.mutex.unlock();
@@ -259,22 +260,34 @@ export class SqliteDb implements Db {
 
   // node:sqlite rows have a null prototype; copy them so both dialects return plain objects
   private allNow<T>(sql: string, params?: readonly unknown[]): T[] {
-    return this.stmt(sql).all(...(toParams(params) as SQLInputValue[])).map((row) => ({ ...row }) as T);
+    try {
+      return this.stmt(sql).all(...(toParams(params) as SQLInputValue[])).map((row) => ({ ...row }) as T);
+    } catch (error) {
+      throw mapSqliteError(error);
+    }
   }
 
   private oneNow<T>(sql: string, params?: readonly unknown[]): T | undefined {
-    const row = this.stmt(sql).get(...(toParams(params) as SQLInputValue[]));
-    return row === undefined ? undefined : ({ ...row } as T);
+    try {
+      const row = this.stmt(sql).get(...(toParams(params) as SQLInputValue[]));
+      return row === undefined ? undefined : ({ ...row } as T);
+    } catch (error) {
+      throw mapSqliteError(error);
+    }
   }
 
   // `changes` is only updated by INSERT/UPDATE/DELETE: after a SELECT or DDL it still holds the
   // previous statement's count, so anything else is measured with total_changes().
   private runNow(sql: string, params?: readonly unknown[]): number {
-    const stmt = this.stmt(sql);
-    if (DML.test(sql)) return Number(stmt.run(...(toParams(params) as SQLInputValue[])).changes);
-    const before = this.totalChanges();
-    stmt.run(...(toParams(params) as SQLInputValue[]));
-    return this.totalChanges() - before;
+    try {
+      const stmt = this.stmt(sql);
+      if (DML.test(sql)) return Number(stmt.run(...(toParams(params) as SQLInputValue[])).changes);
+      const before = this.totalChanges();
+      stmt.run(...(toParams(params) as SQLInputValue[]));
+      return this.totalChanges() - before;
+    } catch (error) {
+      throw mapSqliteError(error);
+    }
   }
 
   private totalChanges(): number {
