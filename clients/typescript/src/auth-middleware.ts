@@ -59,6 +59,18 @@ function isGrant(body: unknown): body is TokenGrant {
 export function authMiddleware(session: Session, fetch: FetchLike): Middleware {
   const copies = new Map<string, Request>();
 
+  /** What a successful answer means for the session: new tokens, or signed out. */
+  async function afterSuccess(schemaPath: string, request: Request, response: Response): Promise<void> {
+    if (TOKEN_PATHS.has(schemaPath)) {
+      const body: unknown = await response.clone().json().catch(() => null);
+      if (isGrant(body)) await session.signIn(body);
+    } else if (schemaPath === LOGOUT_PATH) {
+      await session.signOut('LOGOUT');
+    } else if (schemaPath === ACCOUNT_PATH && request.method === 'DELETE') {
+      await session.signOut('ACCOUNT_DELETED');
+    }
+  }
+
   return {
     async onRequest({ request, schemaPath, id }) {
       if (PUBLIC_PATHS.has(schemaPath)) return undefined;
@@ -72,14 +84,7 @@ export function authMiddleware(session: Session, fetch: FetchLike): Middleware {
       const copy = copies.get(id);
       copies.delete(id);
       if (response.ok) {
-        if (TOKEN_PATHS.has(schemaPath)) {
-          const body: unknown = await response.clone().json().catch(() => null);
-          if (isGrant(body)) await session.signIn(body);
-        } else if (schemaPath === LOGOUT_PATH) {
-          await session.signOut('LOGOUT');
-        } else if (schemaPath === ACCOUNT_PATH && request.method === 'DELETE') {
-          await session.signOut('ACCOUNT_DELETED');
-        }
+        await afterSuccess(schemaPath, request, response);
         return undefined;
       }
       if (response.status !== 401 || !copy) return undefined;
@@ -96,7 +101,11 @@ export function authMiddleware(session: Session, fetch: FetchLike): Middleware {
       const extras = request as Request & RequestExtras;
       Object.assign(copy, { idempotent: extras.idempotent, timeoutMs: extras.timeoutMs });
       await response.body?.cancel().catch(() => {});
-      return fetch(copy);
+      // openapi-fetch runs onResponse only on the first answer: the replayed one gets the same
+      // handling here (a new token pair stored, a sign-out acted on).
+      const replayed = await fetch(copy);
+      if (replayed.ok) await afterSuccess(schemaPath, copy, replayed);
+      return replayed;
     },
 
     onError({ id }) {

@@ -109,6 +109,44 @@ describe('auth middleware', () => {
     expect(api.count('POST', '/v1/auth/refresh')).toBe(1);
   });
 
+  it('a replayed changePassword stores the new token pair its answer carries', async () => {
+    // after a JWT secret rotation: the old access token is refused, the refresh works, and the
+    // replayed password change answers with the pair that must replace the refreshed one
+    const refreshed = fakeJwt(NOW + 2 * HOUR, 'refreshed');
+    const changed = { accessToken: fakeJwt(NOW + 2 * HOUR, 'changed'), refreshToken: fakeRefreshToken(3) };
+    const api = fakeApi({
+      'POST /v1/auth/refresh': () => json(200, { success: true, accessToken: refreshed, refreshToken: fakeRefreshToken(2), tokenType: 'Bearer', expiresIn: 3600, refreshExpiresIn: 2592000 }),
+      'POST /v1/user/password': (call) =>
+        call.authorization === `Bearer ${refreshed}`
+          ? json(200, { success: true, user: null, ...changed, tokenType: 'Bearer', expiresIn: 3600, refreshExpiresIn: 2592000, needsProfile: false })
+          : apiError(401, 'INVALID_TOKEN'),
+    });
+    const store = signedInStore();
+    const { client } = testClient(api.fetch, { tokenStore: store, now: () => NOW });
+    const seen: ClientEvents['tokens'][] = [];
+    client.on('tokens', (t) => seen.push(t));
+    await client.user.changePassword({ currentPassword: 'SecurePass123', newPassword: 'NewerPass456' }).catch(() => undefined);
+    expect(api.count('POST', '/v1/user/password')).toBe(2);
+    expect(store.get()).toMatchObject(changed);
+    expect(seen.at(-1)).toMatchObject(changed);
+  });
+
+  it('a replayed logout signs out', async () => {
+    const fresh = fakeJwt(NOW + 2 * HOUR, 'fresh');
+    const api = fakeApi({
+      'POST /v1/auth/refresh': () => json(200, { success: true, accessToken: fresh, refreshToken: fakeRefreshToken(2), tokenType: 'Bearer', expiresIn: 3600, refreshExpiresIn: 2592000 }),
+      'POST /v1/auth/logout': (call) => (call.authorization === `Bearer ${fresh}` ? json(200, { success: true, message: 'Logged out' }) : apiError(401, 'INVALID_TOKEN')),
+    });
+    const store = signedInStore();
+    const { client } = testClient(api.fetch, { tokenStore: store, now: () => NOW });
+    const events: ClientEvents['unauthenticated'][] = [];
+    client.on('unauthenticated', (e) => events.push(e));
+    await client.auth.logout();
+    expect(api.count('POST', '/v1/auth/logout')).toBe(2);
+    expect(store.get()).toBeNull();
+    expect(events).toEqual([{ reason: 'LOGOUT' }]);
+  });
+
   it('does not refresh on a wrong current password (INVALID_CREDENTIALS)', async () => {
     const api = fakeApi({ 'POST /v1/user/password': () => apiError(401, 'INVALID_CREDENTIALS') });
     const { client } = testClient(api.fetch, { tokenStore: signedInStore(), now: () => NOW });
