@@ -5,10 +5,12 @@
 // SQLite with one instance, then PostgreSQL with two instances and requests alternating.
 // Each app binds its own loopback address (127.0.1.x), so every limit stays at its default.
 // Knobs: SOAK_CLIENTS (200), SOAK_SECONDS (60), SOAK_DB (both | sqlite | postgres).
+import { removeSqlite } from '../server/db/testing.ts';
 import { randomInt, randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { openDb } from '../server/db/index.ts';
 import { phoneNumber, signInWithOtp } from '../test/support/flows.ts';
 import { client, type Client, type Reply } from '../test/support/http.ts';
@@ -20,7 +22,7 @@ const CLIENTS = Number(process.env.SOAK_CLIENTS ?? 200);
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const STORES = (process.env.SOAK_DB ?? 'both') === 'both' ? (['sqlite', 'postgres'] as const) : ([process.env.SOAK_DB as 'sqlite' | 'postgres'] as const);
 /** The summary is also kept in reports/soak.md (a CI artifact, not committed). */
-const REPORTS = new URL('../reports/', import.meta.url).pathname;
+const REPORTS = fileURLToPath(new URL('../reports/', import.meta.url));
 /** The servers' logs: deleted after a passing run, kept (and named) after a failing one. */
 const LOGS = mkdtempSync(join(tmpdir(), 'barqnet-soak-'));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -163,7 +165,7 @@ async function soak(store: 'sqlite' | 'postgres'): Promise<boolean> {
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     await pg?.drop();
-    for (const suffix of ['', '-wal', '-shm', '-limits', '-limits-wal', '-limits-shm']) rmSync(file + suffix, { force: true });
+    removeSqlite(file);
   }
 }
 

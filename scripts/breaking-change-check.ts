@@ -6,11 +6,12 @@
 //   node scripts/breaking-change-check.ts            check generated/openapi.yaml
 //   node scripts/breaking-change-check.ts --release  freeze it as openapi/releases/<version>.yaml
 //                                                    (--force to replace an existing release)
+import { ROOT } from './lib/root.ts';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = ROOT;
 const RELEASES = join(root, 'openapi', 'releases');
 const CURRENT = join(root, 'generated', 'openapi.yaml');
 const CHANGELOG = join(root, 'docs', 'changelog.md');

@@ -2,6 +2,7 @@
 // docs/index.html, a Redoc page that renders offline (script, styles and spec inlined, no CDN,
 // no telemetry), and docs/errors.md (scripts/errors-doc.ts). `--check` builds into a temporary
 // folder and fails on any difference, like scripts/generate.ts, so stale docs break `make test`.
+import { ROOT } from './lib/root.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { BANNER, renderErrorsDoc, type Spec } from './errors-doc.ts';
 import { checkDrift } from './lib/drift.ts';
 import { withoutSoftBreaks } from './lib/soft-breaks.ts';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = ROOT;
 const SPEC = join(root, 'generated', 'openapi.public.json');
 export const OUTPUTS = ['index.html', 'errors.md'] as const;
 

@@ -2,6 +2,7 @@
 // guides name only operations, codes, settings, SDK methods and files that exist (so a rename in
 // the spec or the server breaks them here, not in a reader's hands); docs/index.html renders
 // every operation in headless Chromium without a console error or a request leaving the machine.
+import { ROOT } from './lib/root.ts';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { selfContainedProblems } from './build-docs.ts';
 import { launchChromium, missingOperations, searchSnippets, serveFolder, waitForRedoc, watchPage, type PageWatch } from './docs-page.ts';
 import { startHarness } from '../server/test/harness.ts';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = ROOT;
 const docs = join(root, 'docs');
 const readSpec = (name: string) => JSON.parse(readFileSync(join(root, 'generated', name), 'utf8')) as Spec;
 const spec = readSpec('openapi.public.json');

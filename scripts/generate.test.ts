@@ -3,11 +3,12 @@
 import { cpSync, mkdtempSync, rmSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from './generate.ts';
 import { checkDrift } from './lib/drift.ts';
 
-const committed = new URL('../generated', import.meta.url).pathname;
+const committed = fileURLToPath(new URL('../generated', import.meta.url));
 const copy = mkdtempSync(join(tmpdir(), 'barqnet-generated-copy-'));
 afterAll(() => rmSync(copy, { recursive: true, force: true }));
 

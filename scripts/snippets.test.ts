@@ -3,6 +3,7 @@
 // mock, their shown answers compared in shape; JSON blocks parse, API bodies fit the contract, log
 // lines match what the server logs; TypeScript blocks type-check against the SDK and the runnable
 // ones run. A block of any other kind, or a command that matches no entry below, fails the test.
+import { ROOT } from './lib/root.ts';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,7 +15,7 @@ import { bodyProblems } from './lib/snippet-contract.ts';
 import { runSnippet, typecheckSnippets } from './lib/snippet-ts.ts';
 import { TS_GLOBALS, tsRuntime } from './lib/snippet-globals.ts';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = ROOT;
 // docs/benchmarks.md is output of `make bench`, not a guide.
 const FILES = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md') && f !== 'benchmarks.md').sort().map((f) => `docs/${f}`)];
 const BLOCKS = FILES.flatMap((file) => extractBlocks(file, readFileSync(join(root, file), 'utf8')));

@@ -1,12 +1,13 @@
 // `npm start` (scripts/start.mjs) on the machine's older Node: runs the server on the project-local
 // Node 24 when `make install` put one in .tools/, and otherwise says what to do.
+import { ROOT } from './lib/root.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = ROOT;
 const LAUNCHER = join(root, 'scripts', 'start.mjs');
 const older = ['/usr/bin/node', '/usr/local/bin/node'].find((n) => existsSync(n) && Number(spawnSync(n, ['-p', 'process.versions.node.split(".")[0]']).stdout?.toString()) < 24);
 const dir = mkdtempSync(join(tmpdir(), 'barqnet-start-'));

@@ -1,10 +1,11 @@
 // After `make clients`: every operation of the public bundle is a method, and every object or
 // enum schema a model, in each generated client. The only check Swift and Dart get here (no
 // compiler for them on this machine); Kotlin, Java and Python are also compiled and run.
+import { ROOT } from '../lib/root.ts';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const root = new URL('../..', import.meta.url).pathname;
+const root = ROOT;
 type Json = Record<string, any>;
 const spec = JSON.parse(readFileSync(join(root, 'generated/openapi.public.json'), 'utf8')) as Json;
 

@@ -3,13 +3,14 @@
 // field the server still sends) and runs scripts/contract-test against it, which must fail with
 // the matching Schemathesis check. The unmodified copy must pass, so the failures come from
 // the drift and not from the harness.
+import { ROOT } from '../lib/root.ts';
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const root = new URL('../..', import.meta.url).pathname;
+const root = ROOT;
 const work = mkdtempSync(join(tmpdir(), 'barqnet-drift-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -1,12 +1,13 @@
 // Checks an API body a guide shows against the contract: every top-level field must be a property
 // of the operation's response schema, and every value the guide shows in full (not elided with
 // `...`) must be valid against that property's schema.
+import { ROOT } from './root.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 
-const root = new URL('../..', import.meta.url).pathname;
+const root = ROOT;
 type Node = Record<string, unknown>;
 const spec = JSON.parse(readFileSync(join(root, 'generated', 'openapi.json'), 'utf8')) as Node;
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;

@@ -2,12 +2,13 @@
 // carry over from command to command, the documented base URLs point at the test's servers, and
 // values the guide shows in an answer (`"verificationToken":"vt_lneSJxJ1..."`) stand for the values
 // the live answer gave, so a later command that pastes them gets the real ones.
+import { ROOT } from './root.ts';
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { firstJson, shapeProblems, shownShape, type Command } from './snippets.ts';
 
-const root = new URL('../..', import.meta.url).pathname;
+const root = ROOT;
 const CLI = join(root, 'clients', 'typescript', 'src', 'cli.ts');
 
 export interface Targets {

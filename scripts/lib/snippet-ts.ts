@@ -1,11 +1,12 @@
 // TypeScript blocks of the guides: type-checked as modules of a throw-away project that imports
 // @barqnet/client from the workspace sources, and run with Node's type stripping.
+import { ROOT } from './root.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const root = new URL('../..', import.meta.url).pathname;
+const root = ROOT;
 const SDK = join(root, 'clients', 'typescript');
 const TSC = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -8,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatabaseUnavailableError, isUniqueViolation, openDb, type Db } from './index.ts';
 import { migrate } from './migrate.ts';
 import { migrations, type Migration } from './migrations.ts';
-import { DIALECTS, TEST_DATABASE_URL, freshDb } from './testing.ts';
+import { DIALECTS, TEST_DATABASE_URL, freshDb, removeSqlite } from './testing.ts';
 
 const T0 = 1_700_000_000_123; // epoch ms, well past 2^31
 const QUOTA = 10 * 1024 ** 3; // past 2^32
@@ -187,7 +186,7 @@ for (const dialect of DIALECTS) {
           other.exec('ROLLBACK');
           other.close();
           await mine.close();
-          for (const suffix of ['', '-wal', '-shm', '-limits', '-limits-wal', '-limits-shm']) rmSync(file + suffix, { force: true });
+          removeSqlite(file);
         }
       }, 30_000);
     }
@@ -258,7 +257,7 @@ for (const dialect of DIALECTS) {
             await again.close();
           }
         } finally {
-          for (const suffix of ['', '-wal', '-shm', '-limits', '-limits-wal', '-limits-shm']) rmSync(file + suffix, { force: true });
+          removeSqlite(file);
         }
       } else {
         // two "processes" starting at once with a pending migration: exactly one applies it

@@ -15,6 +15,11 @@ interface PendingWrite {
   reject(error: unknown): void;
 }
 
+/** Every file a SQLite database `file` consists of: the main file, the rate-limit file, their WAL and shared memory. */
+export function sqliteFiles(file: string): string[] {
+  return [file, `${file}-limits`].flatMap((f) => [f, `${f}-wal`, `${f}-shm`]);
+}
+
 interface QueuedTx {
   fn(tx: Db): Promise<unknown>;
   resolve(value: unknown): void;
@@ -70,7 +75,7 @@ export class SqliteDb implements Db {
     this.db.exec('PRAGMA main.synchronous = FULL');
     this.db.exec('PRAGMA foreign_keys = ON');
     // rate-limit counters: disposable, so no fsync per write
-    this.db.prepare('ATTACH DATABASE ? AS limits').run(memory ? ':memory:' : `${file}-limits`);
+    this.db.prepare('ATTACH DATABASE ? AS limits').run(memory ? ':memory:' : sqliteFiles(file)[3]!);
     this.db.exec('PRAGMA limits.journal_mode = WAL');
     this.db.exec('PRAGMA limits.synchronous = OFF');
     // the limits file may be new while main is already migrated

@@ -4,6 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openDb, type Db, type Dialect } from './index.ts';
+import { sqliteFiles } from './sqlite.ts';
+
+/** Deletes a SQLite database and every side file of it. */
+export function removeSqlite(file: string): void {
+  for (const f of sqliteFiles(file)) rmSync(f, { force: true });
+}
 
 /** Dialects to run the suites against; env TEST_DIALECTS=sqlite (comma list) narrows it. */
 export const DIALECTS: Dialect[] = (process.env.TEST_DIALECTS ?? 'sqlite,postgres')
@@ -30,7 +36,7 @@ async function freshSqlite(): Promise<Db> {
   return Object.assign(db, {
     close: async () => {
       await close();
-      for (const suffix of ['', '-wal', '-shm', '-limits', '-limits-wal', '-limits-shm']) rmSync(file + suffix, { force: true });
+      removeSqlite(file);
     },
   });
 }

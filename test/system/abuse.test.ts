@@ -1,8 +1,8 @@
 // One abusive client fires 1,000 requests in a burst; the limits (at their defaults: 100 per
 // user and 600 per IP per minute) stop it, and another user on another address is untouched.
 // Clients bind distinct loopback addresses, so the per-IP limit sees real, different IPs.
+import { removeSqlite } from '../../server/db/testing.ts';
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,7 +63,7 @@ describe('abusive client', () => {
   afterAll(async () => {
     clients.forEach((c) => c.close());
     await server?.stop();
-    for (const suffix of ['', '-wal', '-shm', '-limits', '-limits-wal', '-limits-shm']) rmSync(file + suffix, { force: true });
+    removeSqlite(file);
   });
 
   it('userBurstOfThousand_limitedAt100_otherUserUnaffected', async () => {

@@ -2,12 +2,11 @@
 // every upload the server acknowledged (200) is there. Stats are cumulative, so "there" means
 // the stored total is at least the largest acknowledged value and at most the largest sent.
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Dialect } from '../../server/db/index.ts';
-import { DIALECTS } from '../../server/db/testing.ts';
+import { DIALECTS, removeSqlite } from '../../server/db/testing.ts';
 import { connectVpn, phoneNumber, signInWithOtp, type Session } from '../support/flows.ts';
 import { client } from '../support/http.ts';
 import { createDatabase } from '../support/postgres.ts';
@@ -31,7 +30,7 @@ async function database(dialect: Dialect): Promise<{ url: string; drop(): Promis
   return {
     url: `sqlite:${file}`,
     drop: async () => {
-      for (const suffix of ['', '-wal', '-shm', '-limits', '-limits-wal', '-limits-shm']) rmSync(file + suffix, { force: true });
+      removeSqlite(file);
     },
   };
 }

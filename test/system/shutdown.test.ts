@@ -3,8 +3,8 @@
 // sent before the close gets its real answer, and the process exits 0 (server/main.ts). Each
 // step waits for the server's own log line or a second signal, never for a fixed time, so the
 // test holds on a busy machine.
+import { removeSqlite } from '../../server/db/testing.ts';
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -25,7 +25,7 @@ async function logLine(server: ServerProcess, msg: string, timeoutMs = 20_000): 
 
 describe('graceful shutdown', () => {
   afterAll(() => {
-    for (const suffix of ['', '-wal', '-shm', '-limits', '-limits-wal', '-limits-shm']) rmSync(file + suffix, { force: true });
+    removeSqlite(file);
   });
 
   it('sigterm_withSignInsInFlight_readyFailsThenAllAnsweredThenExitZero', async () => {
