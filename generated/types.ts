@@ -359,7 +359,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the devices signed in to your account */
+        /**
+         * List the devices signed in to your account
+         * @description One entry per sign-in that is still live, plus entries of devices signed out earlier: each live session appears exactly once, so revoking every entry signs out every session.
+         */
         get: operations["listDevices"];
         put?: never;
         post?: never;
@@ -587,9 +590,10 @@ export interface components {
          * @example dev_3hJk5LmN7pQr9StV2wXy
          */
         ServerDeviceId: string;
-        /** @description A device that signed in to the account. */
+        /** @description A sign-in of the account. Every live session has an entry of its own: a sign-in that names the deviceId of an entry still signed in gets a new entry (nothing is merged or renamed), and one that names no deviceId gets an entry whose deviceId is its `id`. */
         Device: {
             id: components["schemas"]["ServerDeviceId"];
+            /** @description The deviceId the sign-in named, or the entry's `id` when it named none. */
             deviceId: components["schemas"]["DeviceId"];
             name: string | null;
             platform: components["schemas"]["Platform"] | null;

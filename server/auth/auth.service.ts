@@ -23,16 +23,17 @@ export interface DeviceClaim {
 export function createAuthService(deps: Deps, otp: OtpService, sessions: SessionService) {
   const { config, clock, db, hasher } = deps;
 
-  async function signIn(tx: Db, userId: string, device: DeviceClaim): Promise<{ tokens: TokenPair; deviceRowId: string | null }> {
-    let deviceRowId: string | null = null;
-    if (device.deviceId) {
-      const info = device.deviceInfo;
-      deviceRowId = await store.upsertDevice(tx, newId('dev'), userId, { clientDeviceId: device.deviceId, ...info }, clock.now());
-    }
+  /** Opens a session on a device row of its own (see deviceForSignIn), or on `reuseDeviceRowId`
+   *  when that row of the user still exists (a password change re-issuing on the caller's device). */
+  async function signIn(tx: Db, userId: string, device: DeviceClaim, reuseDeviceRowId?: string | null): Promise<{ tokens: TokenPair; deviceRowId: string }> {
+    const now = clock.now();
+    const deviceRowId = reuseDeviceRowId && (await store.touchDevice(tx, reuseDeviceRowId, userId, now))
+      ? reuseDeviceRowId
+      : await store.deviceForSignIn(tx, newId('dev'), userId, { clientDeviceId: device.deviceId, ...device.deviceInfo }, now);
     return { tokens: await sessions.start(tx, userId, deviceRowId), deviceRowId };
   }
 
-  async function result(userId: string, signedIn: { tokens: TokenPair; deviceRowId: string | null }): Promise<AuthResult> {
+  async function result(userId: string, signedIn: { tokens: TokenPair; deviceRowId: string }): Promise<AuthResult> {
     const user = (await store.findUserById(db, userId))!;
     return { success: true, user: await userView(db, user, signedIn.deviceRowId), ...signedIn.tokens, needsProfile: needsProfile(user) };
   }

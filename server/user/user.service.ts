@@ -68,8 +68,7 @@ export function createUserService(deps: Deps, auth: AuthService, sessions: Sessi
         if (!user.password_hash) await otp.useVerificationToken(tx, input.verificationToken!, user.phone_number);
         await tx.run('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?', [hash, clock.now(), user.id]);
         await sessions.revokeAll(tx, user.id, 'password_change');
-        const device = caller.deviceId ? await tx.one<{ client_device_id: string }>('SELECT client_device_id FROM devices WHERE id = ?', [caller.deviceId]) : undefined;
-        return auth.signIn(tx, user.id, { deviceId: device?.client_device_id });
+        return auth.signIn(tx, user.id, {}, caller.deviceId);
       });
       return auth.result(user.id, signedIn);
     },
