@@ -382,7 +382,11 @@ export interface paths {
         post?: never;
         /**
          * Delete your account
-         * @description Deletes the account with its devices, sessions, configurations and traffic records, and revokes every session.
+         * @description Deletes the account with its devices, sessions, configurations and traffic records, and
+         *     revokes every session. The access token alone is not enough: the caller signs in again in
+         *     the same request, with `currentPassword` when the account has a password, otherwise with a
+         *     `verificationToken` from `verifyOtp` for the account's number (fresh: 10 minutes, single
+         *     use). Wrong passwords count towards the sign-in lockout.
          */
         delete: operations["deleteAccount"];
         options?: never;
@@ -2120,7 +2124,15 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: password */
+                    currentPassword?: string;
+                    verificationToken?: string;
+                };
+            };
+        };
         responses: {
             /** @description The account was deleted. */
             200: {
@@ -2137,8 +2149,47 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
+            /** @description No proof for the account's kind (VALIDATION_ERROR), INVALID_VERIFICATION_TOKEN, or an invalid request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "VALIDATION_ERROR",
+                     *       "message": "currentPassword is required",
+                     *       "details": [
+                     *         {
+                     *           "path": "/body/currentPassword",
+                     *           "message": "currentPassword is required"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A bad bearer token, or a wrong `currentPassword` (INVALID_CREDENTIALS). */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "INVALID_CREDENTIALS",
+                     *       "message": "The current password is wrong"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["ServiceUnavailable"];

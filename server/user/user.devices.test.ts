@@ -147,7 +147,7 @@ for (const dialect of DIALECTS) {
         expect((await h.request('POST', '/v1/vpn/stats', { token, body: { sessionId, bytesIn: 10, bytesOut: 10, duration: 1 } })).status).toBe(200);
       }
 
-      const res = await h.request('DELETE', '/v1/user/account', { token: a });
+      const res = await h.request('DELETE', '/v1/user/account', { token: a, body: { currentPassword: PASSWORD } });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ success: true });
 

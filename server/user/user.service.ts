@@ -12,6 +12,7 @@ import { assertStrongPassword } from '../lib/passwords.ts';
 import { listDeviceViews, userView } from './user.view.ts';
 
 type Schemas = components['schemas'];
+type Reauthentication = { currentPassword?: string | undefined; verificationToken?: string | undefined };
 type ProfilePatch = { name?: string | null; userType?: Schemas['UserType']; email?: string | null; preferences?: Schemas['Preferences'] };
 
 export function createUserService(deps: Deps, auth: AuthService, sessions: SessionService, otp: OtpService) {
@@ -21,6 +22,23 @@ export function createUserService(deps: Deps, auth: AuthService, sessions: Sessi
     const user = await findUserById(db, caller.userId);
     if (!user) throw new UnauthenticatedError('INVALID_TOKEN', 'The account no longer exists');
     return user;
+  }
+
+  /**
+   * A fresh proof of identity for the operations an access token alone must not do: the current
+   * password (counted like a sign-in attempt), or for an account without one a verification
+   * token of its number, checked here and spent in the caller's transaction.
+   */
+  async function reauthenticate(user: UserRow, proof: Reauthentication, why: string): Promise<void> {
+    if (user.password_hash) {
+      if (!proof.currentPassword) throw new ValidationError('currentPassword is required', '/body/currentPassword');
+      await auth.claimPasswordAttempt(user.phone_number);
+      if (!(await hasher.verify(proof.currentPassword, user.password_hash))) throw new InvalidCredentialsError('The current password is wrong');
+      await auth.forgivePasswordAttempts(user.phone_number);
+    } else {
+      if (!proof.verificationToken) throw new ValidationError(`verificationToken is required ${why}`, '/body/verificationToken');
+      await otp.assertVerificationToken(proof.verificationToken, user.phone_number);
+    }
   }
 
   return {
@@ -51,18 +69,10 @@ export function createUserService(deps: Deps, auth: AuthService, sessions: Sessi
       return userView(db, (await findUserById(db, user.id))!, caller.deviceId);
     },
 
-    async changePassword(caller: Caller, input: { currentPassword?: string; verificationToken?: string; newPassword: string }) {
+    async changePassword(caller: Caller, input: Reauthentication & { newPassword: string }) {
       assertStrongPassword(input.newPassword, 8);
       const user = await load(caller);
-      if (user.password_hash) {
-        if (!input.currentPassword) throw new ValidationError('currentPassword is required', '/body/currentPassword');
-        await auth.claimPasswordAttempt(user.phone_number);
-        if (!(await hasher.verify(input.currentPassword, user.password_hash))) throw new InvalidCredentialsError('The current password is wrong');
-        await auth.forgivePasswordAttempts(user.phone_number);
-      } else {
-        if (!input.verificationToken) throw new ValidationError('verificationToken is required to set a first password', '/body/verificationToken');
-        await otp.assertVerificationToken(input.verificationToken, user.phone_number);
-      }
+      await reauthenticate(user, input, 'to set a first password');
       const hash = await hasher.hash(input.newPassword);
       const signedIn = await db.transaction(async (tx) => {
         if (!user.password_hash) await otp.useVerificationToken(tx, input.verificationToken!, user.phone_number);
@@ -86,8 +96,11 @@ export function createUserService(deps: Deps, auth: AuthService, sessions: Sessi
       if (!removed) throw new NotFoundError('Device');
     },
 
-    async deleteAccount(caller: Caller): Promise<void> {
+    async deleteAccount(caller: Caller, proof: Reauthentication): Promise<void> {
+      const user = await load(caller);
+      await reauthenticate(user, proof, 'to delete an account without a password');
       await db.transaction(async (tx) => {
+        if (!user.password_hash) await otp.useVerificationToken(tx, proof.verificationToken!, user.phone_number);
         await sessions.revokeAll(tx, caller.userId, 'account_deleted');
         await tx.run('DELETE FROM users WHERE id = ?', [caller.userId]);
       });

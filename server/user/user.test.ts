@@ -204,8 +204,7 @@ for (const dialect of DIALECTS) {
       expect((await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber } })).status).toBe(200);
       return h.lastCode(phoneNumber);
     };
-    const verificationToken = async (phoneNumber: string) =>
-      (await h.request('POST', '/v1/auth/otp/verify', { body: { phoneNumber, otp: await code(phoneNumber) } })).body.verificationToken as string;
+    const verificationToken = (phone: string) => h.verificationToken(phone);
 
     it('changePassword_passwordlessAccount_needsAVerificationTokenOfItsOwnNumber', async () => {
       const signedIn = await h.request('POST', '/v1/auth/otp/login', { body: { phoneNumber: PHONE, otp: await code(PHONE), deviceId: 'otp-device' } });

@@ -155,6 +155,18 @@ describe('SDK against the real server', () => {
     expect((await here.user.listDevices()).devices.some((d) => d.id === target.id)).toBe(false);
   });
 
+  it('deleteAccount needs the current password; a wrong one keeps the session, the right one signs out', async () => {
+    const { client, store } = await registered();
+    const events: ClientEvents['unauthenticated'][] = [];
+    client.on('unauthenticated', (e) => events.push(e));
+    await expect(client.user.deleteAccount({ currentPassword: 'WrongPass123' })).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect(store.get()).not.toBeNull();
+    await expect(client.user.deleteAccount({})).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    await client.user.deleteAccount({ currentPassword: PASSWORD });
+    expect(store.get()).toBeNull();
+    expect(events.map((e) => e.reason)).toEqual(['ACCOUNT_DELETED']);
+  });
+
   it('the stats reporter runs the session loop against the server', async () => {
     const { client } = await registered();
     const counters = { bytesIn: 0, bytesOut: 0 };
