@@ -39,9 +39,13 @@ export interface paths {
         put?: never;
         /**
          * Verify a one-time code
-         * @description Checks the code against the latest one sent to the number. A code is single-use, expires
-         *     after 10 minutes and allows 3 attempts. On success it returns a `verificationToken` for
-         *     `register` (single use, 10 minutes).
+         * @description Checks the code of the `sendOtp` session named by `sessionId` (the secret `sendOtp`
+         *     answered, which a stranger who only knows the number does not have). A code is single-use,
+         *     expires after 10 minutes and allows 3 attempts, all of them its session's: attempts with
+         *     another `sessionId` answer `attemptsRemaining: 0`, whether or not the number has a pending
+         *     code, and change nothing. A later `sendOtp` does not void a pending code; a success voids the
+         *     number's other codes. On success it returns a `verificationToken` for `register`,
+         *     `changePassword` or `deleteAccount` (single use, 10 minutes).
          */
         post: operations["verifyOtp"];
         delete?: never;
@@ -61,7 +65,9 @@ export interface paths {
         put?: never;
         /**
          * Sign in with a one-time code (passwordless)
-         * @description Verifies the code like `verifyOtp` and signs the device in, creating the account on first
+         * @description Verifies the code of the `sendOtp` session named by `sessionId` like `verifyOtp` (a stranger
+         *     without the `sessionId` can neither use up its attempts nor learn whether it is pending) and
+         *     signs the device in, creating the account on first
          *     sign-in. `needsProfile` stays true until `updateProfile` sets `name` and `userType`.
          */
         post: operations["signInWithOtp"];
@@ -1115,7 +1121,7 @@ export interface operations {
                 "application/json": {
                     phoneNumber: components["schemas"]["PhoneNumber"];
                     otp: components["schemas"]["OtpCode"];
-                    sessionId?: components["schemas"]["OtpSessionId"];
+                    sessionId: components["schemas"]["OtpSessionId"];
                 };
             };
         };
@@ -1182,6 +1188,7 @@ export interface operations {
                  * @example {
                  *       "phoneNumber": "+14155552671",
                  *       "otp": "123456",
+                 *       "sessionId": "otp_4kT9pQ2xWm7RbN3vLc8Z",
                  *       "deviceId": "android-installation-id-123",
                  *       "deviceInfo": {
                  *         "platform": "android",
@@ -1196,7 +1203,7 @@ export interface operations {
                 "application/json": {
                     phoneNumber: components["schemas"]["PhoneNumber"];
                     otp: components["schemas"]["OtpCode"];
-                    sessionId?: components["schemas"]["OtpSessionId"];
+                    sessionId: components["schemas"]["OtpSessionId"];
                     deviceId: components["schemas"]["DeviceId"];
                     deviceInfo?: components["schemas"]["DeviceInfo"];
                 };

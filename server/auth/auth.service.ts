@@ -96,7 +96,7 @@ export function createAuthService(deps: Deps, otp: OtpService, sessions: Session
     return id;
   }
 
-  async function signInWithOtp(input: { phone: string; otp: string; sessionId?: string | undefined } & DeviceClaim): Promise<AuthResult> {
+  async function signInWithOtp(input: { phone: string; otp: string; sessionId: string } & DeviceClaim): Promise<AuthResult> {
     await otp.check(input.phone, input.otp, input.sessionId);
     const attempt = () =>
       db.transaction(async (tx) => {

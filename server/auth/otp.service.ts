@@ -1,5 +1,5 @@
-// One-time codes: 6 digits, stored as keyed hashes, single use, limited attempts, earlier codes
-// void on resend, a sliding per-number send limit and a per-address limit.
+// One-time codes: 6 digits, stored as keyed hashes, single use, limited attempts bound to the
+// sendOtp session, a sliding per-number send limit and a per-address limit.
 import type { Deps } from '../context.ts';
 import { InvalidOtpError, InvalidVerificationTokenError, RateLimitedError, UnavailableError } from '../lib/errors.ts';
 import { newId, newOtpCode, newSecret } from '../lib/ids.ts';
@@ -34,22 +34,28 @@ export function createOtpService(deps: Deps) {
       await store.deleteCode(db, id);
       throw new UnavailableError('The SMS could not be sent; retry shortly', 30);
     }
-    // Earlier codes die only now: a failed send must not leave the user without a working code.
-    // Until then the check already takes the newest pending code only.
-    await store.voidOtherCodes(db, phone, id, clock.now());
+    // Earlier codes stay: each is bound to its own session, and a resend by someone who only
+    // knows the number must not void the code its owner is typing.
     return { sessionId: id, expiresIn: config.otp.ttl };
   }
 
-  /** Consumes the pending code when it matches; every miss costs an attempt. */
-  async function check(phone: string, code: string, sessionId?: string): Promise<void> {
+  /**
+   * Consumes the code of the caller's sendOtp session when it matches. The sessionId is a secret
+   * of whoever asked for the code: only its holder spends the code's attempts, and any other
+   * sessionId answers as a spent code would, whether or not the number has one pending.
+   */
+  async function check(phone: string, code: string, sessionId: string): Promise<void> {
     const now = clock.now();
     const max = config.otp.maxAttempts;
     const remaining = await db.transaction(async (tx) => {
       await store.lockPhone(tx, phone);
-      const otp = await store.latestPendingCode(tx, phone);
+      const otp = await store.pendingCodeOf(tx, sessionId, phone);
       if (!otp || otp.expires_at <= now || otp.attempts >= max) return 0;
-      const matches = secrets.otpMatches(phone, code, otp.code_hash) && (sessionId === undefined || sessionId === otp.id);
-      if (matches && (await store.consumeCode(tx, otp.id, now)) === 1) return -1;
+      if (secrets.otpMatches(phone, code, otp.code_hash) && (await store.consumeCode(tx, otp.id, now)) === 1) {
+        // the number is proven: codes other sessions asked for are moot
+        await store.voidOtherCodes(tx, phone, otp.id, now);
+        return -1;
+      }
       return max - (await store.recordWrongAttempt(tx, otp.id, max, now));
     });
     if (remaining !== -1) throw new InvalidOtpError(Math.max(0, remaining));

@@ -27,6 +27,8 @@ export interface Harness {
   request<T = any>(method: string, path: string, options?: { body?: unknown; token?: string; headers?: Record<string, string>; raw?: string }): Promise<Reply<T>>;
   /** The code in the last SMS sent to `phone`. */
   lastCode(phone: string): string;
+  /** sendOtp; returns its sessionId and the code the SMS carried. */
+  sendOtp(phone: string): Promise<{ sessionId: string; code: string }>;
   /** send -> verify; returns a fresh verification token of `phone`. */
   verificationToken(phone: string): Promise<string>;
   /** send -> verify -> register; returns the sign-in reply body. */
@@ -73,10 +75,15 @@ export async function startHarness(dialect: Dialect, env: Record<string, string>
     return code;
   };
 
-  const verificationToken: Harness['verificationToken'] = async (phone) => {
+  const sendOtp: Harness['sendOtp'] = async (phone) => {
     const sent = await request('POST', '/v1/auth/otp/send', { body: { phoneNumber: phone } });
     if (sent.status !== 200) throw new Error(`sendOtp ${sent.status}: ${JSON.stringify(sent.body)}`);
-    const verified = await request('POST', '/v1/auth/otp/verify', { body: { phoneNumber: phone, otp: lastCode(phone) } });
+    return { sessionId: sent.body.sessionId as string, code: lastCode(phone) };
+  };
+
+  const verificationToken: Harness['verificationToken'] = async (phone) => {
+    const { sessionId, code } = await sendOtp(phone);
+    const verified = await request('POST', '/v1/auth/otp/verify', { body: { phoneNumber: phone, otp: code, sessionId } });
     if (verified.status !== 200) throw new Error(`verifyOtp ${verified.status}: ${JSON.stringify(verified.body)}`);
     return verified.body.verificationToken as string;
   };
@@ -103,6 +110,7 @@ export async function startHarness(dialect: Dialect, env: Record<string, string>
     config,
     request,
     lastCode,
+    sendOtp,
     verificationToken,
     register,
     async close() {

@@ -54,8 +54,8 @@ for (const dialect of DIALECTS) {
     });
 
     it('deleteAccount_passwordlessAccount_needsAFreshVerificationTokenOfItsOwnNumber', async () => {
-      expect((await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: PHONE } })).status).toBe(200);
-      const signedIn = await h.request('POST', '/v1/auth/otp/login', { body: { phoneNumber: PHONE, otp: h.lastCode(PHONE), deviceId: 'otp-device' } });
+      const { sessionId, code } = await h.sendOtp(PHONE);
+      const signedIn = await h.request('POST', '/v1/auth/otp/login', { body: { phoneNumber: PHONE, otp: code, sessionId, deviceId: 'otp-device' } });
       const token = signedIn.body.accessToken as string;
       const password = await remove(token, { currentPassword: PASSWORD });
       expect(password.status).toBe(400);

@@ -101,7 +101,8 @@ describe('SDK against the real server', () => {
     const { client, phone } = await registered();
     await expect(client.loginWithPassword({ phoneNumber: phone, password: 'WrongPass999' })).rejects.toMatchObject({ name: 'AuthError', code: 'INVALID_CREDENTIALS', status: 401 });
     await expect(client.auth.sendOtp({ phoneNumber: 'not-a-phone' })).rejects.toMatchObject({ name: 'ValidationError', code: 'VALIDATION_ERROR' });
-    await expect(client.auth.verifyOtp({ phoneNumber: phone, otp: '000000' })).rejects.toMatchObject({ name: 'OtpError', code: 'INVALID_OTP' });
+    const { sessionId } = await client.auth.sendOtp({ phoneNumber: phone });
+    await expect(client.auth.verifyOtp({ phoneNumber: phone, otp: '000000', sessionId })).rejects.toMatchObject({ name: 'OtpError', code: 'INVALID_OTP' });
     await expect(client.vpn.deleteCustomConfig('cfg_00000000000000000000')).rejects.toMatchObject({ name: 'NotFoundError', code: 'NOT_FOUND' });
   });
 
