@@ -17,7 +17,7 @@ export interface Config {
   readonly login: { readonly maxFailures: number; readonly lockoutSeconds: number };
   readonly userRateLimitPerMinute: number;
   readonly ipRateLimitPerMinute: number;
-  readonly hash: { readonly concurrency: number; readonly queueLimit: number };
+  readonly hash: { readonly concurrency: number; readonly queueLimit: number; readonly perAddressLimit: number };
   readonly bodyLimit: string;
   readonly validateResponses: boolean;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -120,7 +120,11 @@ export function loadConfig(env: Env = process.env): Config {
     userRateLimitPerMinute: int(env, 'USER_RATE_LIMIT_PER_MINUTE', 100, 1),
     ipRateLimitPerMinute: int(env, 'IP_RATE_LIMIT_PER_MINUTE', 600, 1),
     // One core is left to the event loop: a hash thread on every core starves it under a login flood.
-    hash: { concurrency: int(env, 'HASH_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 64), queueLimit: int(env, 'HASH_QUEUE_LIMIT', 256, 1) },
+    hash: {
+      concurrency: int(env, 'HASH_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 64),
+      queueLimit: int(env, 'HASH_QUEUE_LIMIT', 256, 1),
+      perAddressLimit: int(env, 'HASH_QUEUE_LIMIT_PER_ADDRESS', 32, 1),
+    },
     bodyLimit,
     validateResponses: bool(env, 'VALIDATE_RESPONSES', !production),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),

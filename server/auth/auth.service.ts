@@ -38,12 +38,12 @@ export function createAuthService(deps: Deps, otp: OtpService, sessions: Session
     return { success: true, user: await userView(db, user, signedIn.deviceRowId), ...signedIn.tokens, needsProfile: needsProfile(user) };
   }
 
-  async function register(input: { phone: string; password: string; verificationToken: string } & DeviceClaim): Promise<AuthResult> {
+  async function register(input: { phone: string; password: string; verificationToken: string; ip: string } & DeviceClaim): Promise<AuthResult> {
     assertStrongPassword(input.password, 8);
     // Check the token before spending a hash on it; it is spent in the transaction below.
     await otp.assertVerificationToken(input.verificationToken, input.phone);
     if (await store.findUserByPhone(db, input.phone)) throw new ConflictError('ACCOUNT_EXISTS', 'This phone number is already registered');
-    const passwordHash = await hasher.hash(input.password);
+    const passwordHash = await hasher.hash(input.password, input.ip);
     const userId = newId('usr');
     try {
       const signedIn = await db.transaction(async (tx) => {
@@ -78,11 +78,11 @@ export function createAuthService(deps: Deps, otp: OtpService, sessions: Session
     if (retryAfter > 0) throw new RateLimitedError(retryAfter, `Too many failed password attempts. Please wait ${retryAfter} seconds.`);
   }
 
-  async function login(input: { phone: string; password: string } & DeviceClaim): Promise<AuthResult> {
+  async function login(input: { phone: string; password: string; ip: string } & DeviceClaim): Promise<AuthResult> {
     await claimPasswordAttempt(input.phone);
     const user = await store.findUserByPhone(db, input.phone);
     // Unknown numbers cost a hash too, so the answer time does not tell which numbers have accounts.
-    const ok = user?.password_hash ? await hasher.verify(input.password, user.password_hash) : (await hasher.dummyVerify(input.password), false);
+    const ok = user?.password_hash ? await hasher.verify(input.password, user.password_hash, input.ip) : (await hasher.dummyVerify(input.password, input.ip), false);
     if (!ok || !user) throw new InvalidCredentialsError();
     await otpStore.clearLoginFailures(db, input.phone);
     return result(user.id, await db.transaction((tx) => signIn(tx, user.id, input)));

@@ -13,7 +13,7 @@ export function userRoutes(users: UserService): UserHandlers {
       return { status: 200, body: { success: true, user: await users.updateProfile(callerOf(ctx), ctx.body) } };
     },
     async changePassword(ctx) {
-      return { status: 200, body: await users.changePassword(callerOf(ctx), ctx.body) };
+      return { status: 200, body: await users.changePassword(callerOf(ctx), ctx.body, ctx.ip) };
     },
     async listDevices(ctx) {
       return { status: 200, body: { success: true, devices: await users.devices(callerOf(ctx)) } };
@@ -23,7 +23,7 @@ export function userRoutes(users: UserService): UserHandlers {
       return { status: 200, body: { success: true, message: 'Device signed out' } };
     },
     async deleteAccount(ctx) {
-      await users.deleteAccount(callerOf(ctx), ctx.body);
+      await users.deleteAccount(callerOf(ctx), ctx.body, ctx.ip);
       return { status: 200, body: { success: true, message: 'Account deleted' } };
     },
   };

@@ -29,11 +29,11 @@ export function createUserService(deps: Deps, auth: AuthService, sessions: Sessi
    * password (counted like a sign-in attempt), or for an account without one a verification
    * token of its number, checked here and spent in the caller's transaction.
    */
-  async function reauthenticate(user: UserRow, proof: Reauthentication, why: string): Promise<void> {
+  async function reauthenticate(user: UserRow, proof: Reauthentication, ip: string, why: string): Promise<void> {
     if (user.password_hash) {
       if (!proof.currentPassword) throw new ValidationError('currentPassword is required', '/body/currentPassword');
       await auth.claimPasswordAttempt(user.phone_number);
-      if (!(await hasher.verify(proof.currentPassword, user.password_hash))) throw new InvalidCredentialsError('The current password is wrong');
+      if (!(await hasher.verify(proof.currentPassword, user.password_hash, ip))) throw new InvalidCredentialsError('The current password is wrong');
       await auth.forgivePasswordAttempts(user.phone_number);
     } else {
       if (!proof.verificationToken) throw new ValidationError(`verificationToken is required ${why}`, '/body/verificationToken');
@@ -69,11 +69,11 @@ export function createUserService(deps: Deps, auth: AuthService, sessions: Sessi
       return userView(db, (await findUserById(db, user.id))!, caller.deviceId);
     },
 
-    async changePassword(caller: Caller, input: Reauthentication & { newPassword: string }) {
+    async changePassword(caller: Caller, input: Reauthentication & { newPassword: string }, ip: string) {
       assertStrongPassword(input.newPassword, 8);
       const user = await load(caller);
-      await reauthenticate(user, input, 'to set a first password');
-      const hash = await hasher.hash(input.newPassword);
+      await reauthenticate(user, input, ip, 'to set a first password');
+      const hash = await hasher.hash(input.newPassword, ip);
       const signedIn = await db.transaction(async (tx) => {
         if (!user.password_hash) await otp.useVerificationToken(tx, input.verificationToken!, user.phone_number);
         await tx.run('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?', [hash, clock.now(), user.id]);
@@ -96,9 +96,9 @@ export function createUserService(deps: Deps, auth: AuthService, sessions: Sessi
       if (!removed) throw new NotFoundError('Device');
     },
 
-    async deleteAccount(caller: Caller, proof: Reauthentication): Promise<void> {
+    async deleteAccount(caller: Caller, proof: Reauthentication, ip: string): Promise<void> {
       const user = await load(caller);
-      await reauthenticate(user, proof, 'to delete an account without a password');
+      await reauthenticate(user, proof, ip, 'to delete an account without a password');
       await db.transaction(async (tx) => {
         if (!user.password_hash) await otp.useVerificationToken(tx, proof.verificationToken!, user.phone_number);
         await sessions.revokeAll(tx, caller.userId, 'account_deleted');
