@@ -31,6 +31,8 @@ export interface Config {
   readonly shutdownDrainMs: number;
   readonly sessionCache: { readonly ttlMs: number; readonly maxEntries: number };
   readonly rateLimitSyncMs: number;
+  /** server/auth/retention.ts; intervalSeconds 0 = off */
+  readonly retention: { readonly intervalSeconds: number; readonly batchSize: number; readonly codesSeconds: number; readonly loginFailuresSeconds: number; readonly sessionsSeconds: number };
 }
 
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-dev-only-secret';
@@ -141,6 +143,13 @@ export function loadConfig(env: Env = process.env): Config {
     // At most 1 s: a revoked session must stop everywhere within a second (session.cache.ts).
     rateLimitSyncMs: int(env, 'RATE_LIMIT_SYNC_MS', 1000, 10, 60_000),
     sessionCache: { ttlMs: int(env, 'SESSION_CACHE_MS', 500, 0, 1000), maxEntries: int(env, 'SESSION_CACHE_MAX_ENTRIES', 100_000, 0) },
+    retention: {
+      intervalSeconds: int(env, 'RETENTION_INTERVAL_SECONDS', 600, 0, 86_400),
+      batchSize: int(env, 'RETENTION_BATCH_SIZE', 1000, 1, 100_000),
+      codesSeconds: int(env, 'RETENTION_CODES_SECONDS', 86_400, 0),
+      loginFailuresSeconds: int(env, 'RETENTION_LOGIN_FAILURES_SECONDS', 86_400, 0),
+      sessionsSeconds: int(env, 'RETENTION_SESSIONS_SECONDS', 604_800, 0),
+    },
   };
   return deepFreeze(config);
 }

@@ -163,6 +163,18 @@ export const migrations: Migration[] = [
       "UPDATE sessions SET device_id = 'dev_' || substr(id, 5) WHERE device_id IS NULL AND revoked_at IS NULL",
     ],
   },
+  {
+    id: 4,
+    name: 'retention_indexes',
+    // the retention job (server/auth/retention.ts) deletes by age without scanning whole tables
+    up: () => [
+      'CREATE INDEX otp_codes_expires ON otp_codes (expires_at)',
+      'CREATE INDEX verification_tokens_expires ON verification_tokens (expires_at)',
+      'CREATE INDEX login_failures_created ON login_failures (created_at)',
+      'CREATE INDEX refresh_tokens_expires ON refresh_tokens (expires_at)',
+      'CREATE INDEX sessions_revoked ON sessions (revoked_at)',
+    ],
+  },
 ];
 
 /** SQLite drops a table constraint only by rebuilding the table. Dropping `devices` under
