@@ -39,9 +39,13 @@ export interface paths {
         put?: never;
         /**
          * Verify a one-time code
-         * @description Checks the code against the latest one sent to the number. A code is single-use, expires
-         *     after 10 minutes and allows 3 attempts. On success it returns a `verificationToken` for
-         *     `register` (single use, 10 minutes).
+         * @description Checks the code of the `sendOtp` session named by `sessionId` (the secret `sendOtp`
+         *     answered, which a stranger who only knows the number does not have). A code is single-use,
+         *     expires after 10 minutes and allows 3 attempts, all of them its session's: attempts with
+         *     another `sessionId` answer `attemptsRemaining: 0`, whether or not the number has a pending
+         *     code, and change nothing. A later `sendOtp` does not void a pending code; a success voids the
+         *     number's other codes. On success it returns a `verificationToken` for `register`,
+         *     `changePassword` or `deleteAccount` (single use, 10 minutes).
          */
         post: operations["verifyOtp"];
         delete?: never;
@@ -61,7 +65,9 @@ export interface paths {
         put?: never;
         /**
          * Sign in with a one-time code (passwordless)
-         * @description Verifies the code like `verifyOtp` and signs the device in, creating the account on first
+         * @description Verifies the code of the `sendOtp` session named by `sessionId` like `verifyOtp` (a stranger
+         *     without the `sessionId` can neither use up its attempts nor learn whether it is pending) and
+         *     signs the device in, creating the account on first
          *     sign-in. `needsProfile` stays true until `updateProfile` sets `name` and `userType`.
          */
         post: operations["signInWithOtp"];
@@ -364,7 +370,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the devices signed in to your account */
+        /**
+         * List the devices signed in to your account
+         * @description One entry per sign-in that is still live, plus entries of devices signed out earlier: each live session appears exactly once, so revoking every entry signs out every session.
+         */
         get: operations["listDevices"];
         put?: never;
         post?: never;
@@ -406,7 +415,11 @@ export interface paths {
         post?: never;
         /**
          * Delete your account
-         * @description Deletes the account with its devices, sessions, configurations and traffic records, and revokes every session.
+         * @description Deletes the account with its devices, sessions, configurations and traffic records, and
+         *     revokes every session. The access token alone is not enough: the caller signs in again in
+         *     the same request, with `currentPassword` when the account has a password, otherwise with a
+         *     `verificationToken` from `verifyOtp` for the account's number (fresh: 10 minutes, single
+         *     use). Wrong passwords count towards the sign-in lockout.
          */
         delete: operations["deleteAccount"];
         options?: never;
@@ -595,9 +608,10 @@ export interface components {
          * @example dev_3hJk5LmN7pQr9StV2wXy
          */
         ServerDeviceId: string;
-        /** @description A device that signed in to the account. */
+        /** @description A sign-in of the account. Every live session has an entry of its own: a sign-in that names the deviceId of an entry still signed in gets a new entry (nothing is merged or renamed), and one that names no deviceId gets an entry whose deviceId is its `id`. */
         Device: {
             id: components["schemas"]["ServerDeviceId"];
+            /** @description The deviceId the sign-in named, or the entry's `id` when it named none. */
             deviceId: components["schemas"]["DeviceId"];
             name: string | null;
             platform: components["schemas"]["Platform"] | null;
@@ -1123,7 +1137,7 @@ export interface operations {
                 "application/json": {
                     phoneNumber: components["schemas"]["PhoneNumber"];
                     otp: components["schemas"]["OtpCode"];
-                    sessionId?: components["schemas"]["OtpSessionId"];
+                    sessionId: components["schemas"]["OtpSessionId"];
                 };
             };
         };
@@ -1190,6 +1204,7 @@ export interface operations {
                  * @example {
                  *       "phoneNumber": "+14155552671",
                  *       "otp": "123456",
+                 *       "sessionId": "otp_4kT9pQ2xWm7RbN3vLc8Z",
                  *       "deviceId": "android-installation-id-123",
                  *       "deviceInfo": {
                  *         "platform": "android",
@@ -1204,7 +1219,7 @@ export interface operations {
                 "application/json": {
                     phoneNumber: components["schemas"]["PhoneNumber"];
                     otp: components["schemas"]["OtpCode"];
-                    sessionId?: components["schemas"]["OtpSessionId"];
+                    sessionId: components["schemas"]["OtpSessionId"];
                     deviceId: components["schemas"]["DeviceId"];
                     deviceInfo?: components["schemas"]["DeviceInfo"];
                 };
@@ -2216,7 +2231,15 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: password */
+                    currentPassword?: string;
+                    verificationToken?: string;
+                };
+            };
+        };
         responses: {
             /** @description The account was deleted. */
             200: {
@@ -2233,8 +2256,47 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
+            /** @description No proof for the account's kind (VALIDATION_ERROR), INVALID_VERIFICATION_TOKEN, or an invalid request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "VALIDATION_ERROR",
+                     *       "message": "currentPassword is required",
+                     *       "details": [
+                     *         {
+                     *           "path": "/body/currentPassword",
+                     *           "message": "currentPassword is required"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A bad bearer token, or a wrong `currentPassword` (INVALID_CREDENTIALS). */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": "INVALID_CREDENTIALS",
+                     *       "message": "The current password is wrong"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -51,6 +51,14 @@ describe('breaking-change gate', { timeout: 60_000 }, () => {
     expect(result.lines.join('\n')).toContain('locale');
   });
 
+  it('fails a newly required request body without a new major version (redocly diff calls it minor)', () => {
+    const result = checkBreaking(base, revision('body', (spec) => {
+      spec.paths['/v1/auth/logout']!['post'].requestBody = { required: true, content: { 'application/json': { schema: { type: 'object' } } } };
+    }), changelog);
+    expect(result.ok).toBe(false);
+    expect(result.lines.join('\n')).toContain('POST /v1/auth/logout: the request body is now required');
+  });
+
   it('passes the same breaking changes under 2.0.0', () => {
     const file = revision('major', (spec) => {
       removeOperation(spec);

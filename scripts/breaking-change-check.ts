@@ -8,7 +8,8 @@
 //                                                    (--force to replace an existing release)
 import { ROOT } from './lib/root.ts';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 const root = ROOT;
@@ -50,14 +51,48 @@ export function latestRelease(dir = RELEASES): string {
   return join(dir, `${newest}.yaml`);
 }
 
-export function diff(base: string, revision: string): DiffReport {
-  const out = execFileSync(join(root, 'node_modules', '.bin', 'redocly'), ['diff', base, revision, '--format', 'json', '--fail-on', 'none'], {
+const redocly = (args: string[]) =>
+  execFileSync(join(root, 'node_modules', '.bin', 'redocly'), args, {
     cwd: root,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     maxBuffer: 64 * 1024 * 1024,
   });
-  return JSON.parse(out) as DiffReport;
+
+export function diff(base: string, revision: string): DiffReport {
+  return JSON.parse(redocly(['diff', base, revision, '--format', 'json', '--fail-on', 'none'])) as DiffReport;
+}
+
+type Operation = { requestBody?: { required?: boolean; $ref?: string } };
+type Document = { paths?: Record<string, Record<string, Operation>>; components?: { requestBodies?: Record<string, { required?: boolean }> } };
+
+/** A YAML or JSON document as data (Redocly, already a dependency, turns YAML into JSON). */
+function load(file: string): Document {
+  if (file.endsWith('.json')) return JSON.parse(readFileSync(file, 'utf8')) as Document;
+  const dir = mkdtempSync(join(tmpdir(), 'barqnet-gate-'));
+  try {
+    redocly(['bundle', file, '--ext', 'json', '-o', join(dir, 'spec.json')]);
+    return JSON.parse(readFileSync(join(dir, 'spec.json'), 'utf8')) as Document;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Operations whose request body became required. `redocly diff` rates an added or newly
+ * required body "minor", yet every client that sent none is then refused.
+ */
+export function bodiesMadeRequired(base: string, revision: string): string[] {
+  const [before, after] = [load(base), load(revision)];
+  const required = (doc: Document, op: Operation | undefined) => {
+    const body = op?.requestBody;
+    const named = body?.$ref?.replace('#/components/requestBodies/', '');
+    return Boolean(named ? doc.components?.requestBodies?.[named]?.required : body?.required);
+  };
+  return Object.entries(after.paths ?? {}).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([method, op]) => before.paths?.[path]?.[method] && required(after, op) && !required(before, before.paths[path][method]))
+      .map(([method]) => `${method.toUpperCase()} ${path}: the request body is now required`));
 }
 
 export function checkBreaking(base: string, revision: string, changelog = CHANGELOG): GateResult {
@@ -69,13 +104,14 @@ export function checkBreaking(base: string, revision: string, changelog = CHANGE
     ok = false;
     lines.push(`info.version went backwards: ${current} < ${released}`);
   }
-  const breaking = report.changes.filter((change) => change.impact === 'major');
+  const breaking = report.changes
+    .filter((change) => change.impact === 'major')
+    .flatMap((change) => (change.verdicts.length > 0 ? change.verdicts : [{ message: 'changed' }]).map((verdict) => `${change.path}: ${verdict.message}`));
+  if (report.changes.some((change) => change.path.endsWith('/requestBody'))) breaking.push(...bodiesMadeRequired(base, revision));
   if (breaking.length > 0 && !(major(current) > major(released))) {
     ok = false;
     lines.push(`Breaking changes need a new major version (info.version ${current} -> ${major(released) + 1}.0.0), or a compatible design:`);
-    for (const change of breaking) {
-      for (const verdict of change.verdicts.length > 0 ? change.verdicts : [{ message: 'changed' }]) lines.push(`  - ${change.path}: ${verdict.message}`);
-    }
+    for (const line of breaking) lines.push(`  - ${line}`);
   }
   const log = existsSync(changelog) ? readFileSync(changelog, 'utf8') : '';
   if (!new RegExp(`^## \\[?${current.replace(/\./g, '\\.')}\\]?(\\s|$)`, 'm').test(log)) {

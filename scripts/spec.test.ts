@@ -31,11 +31,14 @@ describe('the contract rejects bad input by schema alone', () => {
   });
 
   it('otp_notSixDigits_isRejected', () => {
-    expect(verifyOtp({ phoneNumber: '+14155552671', otp: '123456' })).toBe(true);
+    const sessionId = 'otp_4kT9pQ2xWm7RbN3vLc8Z';
+    expect(verifyOtp({ phoneNumber: '+14155552671', otp: '123456', sessionId })).toBe(true);
     for (const otp of ['12345', '1234567', '12345a', ' 123456', '']) {
-      expect(verifyOtp({ phoneNumber: '+14155552671', otp }), otp).toBe(false);
+      expect(verifyOtp({ phoneNumber: '+14155552671', otp, sessionId }), otp).toBe(false);
     }
-    expect(verifyOtp({ phoneNumber: '+14155552671', otp: 123456 })).toBe(false);
+    expect(verifyOtp({ phoneNumber: '+14155552671', otp: 123456, sessionId })).toBe(false);
+    // the code opens only with the sendOtp session that asked for it
+    expect(verifyOtp({ phoneNumber: '+14155552671', otp: '123456' })).toBe(false);
   });
 
   it('byteCount_negativeOrFractional_isRejected', () => {

@@ -20,7 +20,7 @@ export interface Config {
   readonly login: { readonly maxFailures: number; readonly maxFailuresPerAddress: number; readonly lockoutSeconds: number };
   readonly userRateLimitPerMinute: number;
   readonly ipRateLimitPerMinute: number;
-  readonly hash: { readonly concurrency: number; readonly queueLimit: number };
+  readonly hash: { readonly concurrency: number; readonly queueLimit: number; readonly perAddressLimit: number };
   readonly bodyLimit: string;
   readonly validateResponses: boolean;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -38,6 +38,8 @@ export interface Config {
   readonly sessionCache: { readonly ttlMs: number; readonly maxEntries: number };
   readonly rateLimitSyncMs: number;
   readonly locationsCacheMs: number;
+  /** server/auth/retention.ts; intervalSeconds 0 = off */
+  readonly retention: { readonly intervalSeconds: number; readonly batchSize: number; readonly codesSeconds: number; readonly loginFailuresSeconds: number; readonly sessionsSeconds: number };
 }
 
 export class ConfigError extends Error {}
@@ -179,7 +181,11 @@ export function loadConfig(env: Env = process.env): Config {
     userRateLimitPerMinute: int(env, 'USER_RATE_LIMIT_PER_MINUTE', 100, 1),
     ipRateLimitPerMinute: int(env, 'IP_RATE_LIMIT_PER_MINUTE', 600, 1),
     // One core is left to the event loop: a hash thread on every core starves it under a login flood.
-    hash: { concurrency: int(env, 'HASH_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 64), queueLimit: int(env, 'HASH_QUEUE_LIMIT', 256, 1) },
+    hash: {
+      concurrency: int(env, 'HASH_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 64),
+      queueLimit: int(env, 'HASH_QUEUE_LIMIT', 256, 1),
+      perAddressLimit: int(env, 'HASH_QUEUE_LIMIT_PER_ADDRESS', 32, 1),
+    },
     bodyLimit,
     validateResponses: bool(env, 'VALIDATE_RESPONSES', !production),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),
@@ -198,6 +204,13 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitSyncMs: int(env, 'RATE_LIMIT_SYNC_MS', 1000, 10, 60_000),
     locationsCacheMs: int(env, 'LOCATIONS_CACHE_MS', 2000, 0, 3_600_000),
     sessionCache: { ttlMs: int(env, 'SESSION_CACHE_MS', 500, 0, 1000), maxEntries: int(env, 'SESSION_CACHE_MAX_ENTRIES', 100_000, 0) },
+    retention: {
+      intervalSeconds: int(env, 'RETENTION_INTERVAL_SECONDS', 600, 0, 86_400),
+      batchSize: int(env, 'RETENTION_BATCH_SIZE', 1000, 1, 100_000),
+      codesSeconds: int(env, 'RETENTION_CODES_SECONDS', 86_400, 0),
+      loginFailuresSeconds: int(env, 'RETENTION_LOGIN_FAILURES_SECONDS', 86_400, 0),
+      sessionsSeconds: int(env, 'RETENTION_SESSIONS_SECONDS', 604_800, 0),
+    },
   };
   return deepFreeze(config);
 }

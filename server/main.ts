@@ -7,6 +7,7 @@ import { openDb } from './db/index.ts';
 import { createLogger } from './lib/logger.ts';
 import { systemClock } from './lib/clock.ts';
 import { pruneRateLimits } from './lib/rate-limit.ts';
+import { startRetention } from './auth/retention.ts';
 import { seedLocations } from './vpn/vpn.service.ts';
 
 async function main(): Promise<void> {
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
 
   const prune = setInterval(() => pruneRateLimits(db, systemClock).catch(() => {}), 600_000);
   prune.unref();
+  startRetention(db, systemClock, config, logger);
 
   await listen(server, config.port, config.host);
   const address = server.address();

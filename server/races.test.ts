@@ -41,13 +41,14 @@ for (const dialect of DIALECTS) {
       let down = false;
       const flaky = { ...outbox, send: async (to: string, text: string) => (down ? Promise.reject(new Error('provider down')) : outbox.send(to, text)) };
       h = await startHarness(dialect, {}, { sms: flaky });
-      expect((await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: PHONE } })).status).toBe(200);
+      const sent = await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: PHONE } });
+      expect(sent.status).toBe(200);
       const first = /\d{6}/.exec(outbox.latest(PHONE)!)![0];
       down = true;
       const resend = await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: PHONE } });
       expect(resend.status).toBe(503);
       expect(resend.body.error).toBe('SERVICE_UNAVAILABLE');
-      const verified = await h.request('POST', '/v1/auth/otp/verify', { body: { phoneNumber: PHONE, otp: first } });
+      const verified = await h.request('POST', '/v1/auth/otp/verify', { body: { phoneNumber: PHONE, otp: first, sessionId: sent.body.sessionId } });
       expect(verified.status).toBe(200);
       expect(await count(h.db, 'otp_codes')).toBe(1);
     });

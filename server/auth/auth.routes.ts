@@ -23,9 +23,9 @@ export function authRoutes(auth: AuthService, otp: OtpService, sessions: Session
       const phone = normalizePhone(body.phoneNumber);
       return { status: 200, body: await auth.signInWithOtp({ phone, otp: body.otp, sessionId: body.sessionId, deviceId: body.deviceId, deviceInfo: body.deviceInfo }) };
     },
-    async register({ body }) {
+    async register({ body, ip }) {
       const phone = normalizePhone(body.phoneNumber);
-      return { status: 201, body: await auth.register({ ...body, phone }) };
+      return { status: 201, body: await auth.register({ ...body, phone, ip }) };
     },
     async login({ body, ip }) {
       const phone = normalizePhone(body.phoneNumber);

@@ -23,26 +23,27 @@ export interface DeviceClaim {
 export function createAuthService(deps: Deps, otp: OtpService, sessions: SessionService) {
   const { config, clock, db, hasher } = deps;
 
-  async function signIn(tx: Db, userId: string, device: DeviceClaim): Promise<{ tokens: TokenPair; deviceRowId: string | null }> {
-    let deviceRowId: string | null = null;
-    if (device.deviceId) {
-      const info = device.deviceInfo;
-      deviceRowId = await store.upsertDevice(tx, newId('dev'), userId, { clientDeviceId: device.deviceId, ...info }, clock.now());
-    }
+  /** Opens a session on a device row of its own (see deviceForSignIn), or on `reuseDeviceRowId`
+   *  when that row of the user still exists (a password change re-issuing on the caller's device). */
+  async function signIn(tx: Db, userId: string, device: DeviceClaim, reuseDeviceRowId?: string | null): Promise<{ tokens: TokenPair; deviceRowId: string }> {
+    const now = clock.now();
+    const deviceRowId = reuseDeviceRowId && (await store.touchDevice(tx, reuseDeviceRowId, userId, now))
+      ? reuseDeviceRowId
+      : await store.deviceForSignIn(tx, newId('dev'), userId, { clientDeviceId: device.deviceId, ...device.deviceInfo }, now);
     return { tokens: await sessions.start(tx, userId, deviceRowId), deviceRowId };
   }
 
-  async function result(userId: string, signedIn: { tokens: TokenPair; deviceRowId: string | null }): Promise<AuthResult> {
+  async function result(userId: string, signedIn: { tokens: TokenPair; deviceRowId: string }): Promise<AuthResult> {
     const user = (await store.findUserById(db, userId))!;
     return { success: true, user: await userView(db, user, signedIn.deviceRowId), ...signedIn.tokens, needsProfile: needsProfile(user) };
   }
 
-  async function register(input: { phone: string; password: string; verificationToken: string } & DeviceClaim): Promise<AuthResult> {
+  async function register(input: { phone: string; password: string; verificationToken: string; ip: string } & DeviceClaim): Promise<AuthResult> {
     assertStrongPassword(input.password, 8);
     // Check the token before spending a hash on it; it is spent in the transaction below.
     await otp.assertVerificationToken(input.verificationToken, input.phone);
     if (await store.findUserByPhone(db, input.phone)) throw new ConflictError('ACCOUNT_EXISTS', 'This phone number is already registered');
-    const passwordHash = await hasher.hash(input.password);
+    const passwordHash = await hasher.hash(input.password, input.ip);
     const userId = newId('usr');
     try {
       const signedIn = await db.transaction(async (tx) => {
@@ -84,7 +85,7 @@ export function createAuthService(deps: Deps, otp: OtpService, sessions: Session
     await claimPasswordAttempt(input.phone, input.ip);
     const user = await store.findUserByPhone(db, input.phone);
     // Unknown numbers cost a hash too, so the answer time does not tell which numbers have accounts.
-    const ok = user?.password_hash ? await hasher.verify(input.password, user.password_hash) : (await hasher.dummyVerify(input.password), false);
+    const ok = user?.password_hash ? await hasher.verify(input.password, user.password_hash, input.ip) : (await hasher.dummyVerify(input.password, input.ip), false);
     if (!ok || !user) throw new InvalidCredentialsError();
     await otpStore.clearLoginFailures(db, input.phone, input.ip);
     return result(user.id, await db.transaction((tx) => signIn(tx, user.id, input)));
@@ -98,7 +99,7 @@ export function createAuthService(deps: Deps, otp: OtpService, sessions: Session
     return id;
   }
 
-  async function signInWithOtp(input: { phone: string; otp: string; sessionId?: string | undefined } & DeviceClaim): Promise<AuthResult> {
+  async function signInWithOtp(input: { phone: string; otp: string; sessionId: string } & DeviceClaim): Promise<AuthResult> {
     // The code is spent in the transaction that creates the account and the session, or not at all.
     const attempt = () =>
       otp.check(input.phone, input.otp, input.sessionId, async (tx) => {

@@ -1,5 +1,5 @@
-// One-time codes: 6 digits, stored as keyed hashes, single use, limited attempts, earlier codes
-// void on resend, a sliding per-number send limit and a per-address limit.
+// One-time codes: 6 digits, stored as keyed hashes, single use, limited attempts, each bound to
+// the sessionId its send returned, a sliding per-number send limit and a per-address limit.
 import type { Deps } from '../context.ts';
 import type { Db } from '../db/index.ts';
 import { InvalidOtpError, InvalidVerificationTokenError, RateLimitedError, UnavailableError } from '../lib/errors.ts';
@@ -35,25 +35,30 @@ export function createOtpService(deps: Deps) {
       await store.deleteCode(db, id);
       throw new UnavailableError('The SMS could not be sent; retry shortly', 30);
     }
-    // Earlier codes die only now: a failed send must not leave the user without a working code.
-    // Until then the check already takes the newest pending code only.
-    await store.voidOtherCodes(db, phone, id, clock.now());
+    // Earlier codes stay: each is bound to its own session, and a resend by someone who only
+    // knows the number must not void the code its owner is typing.
     return { sessionId: id, expiresIn: config.otp.ttl };
   }
 
   /**
-   * Consumes the pending code when it matches and runs `then` in the SAME transaction, so a
-   * failure in what the code pays for rolls the consumption back. Every miss costs an attempt.
+   * Consumes the code of the caller's sendOtp session when it matches, and runs `then` in the
+   * SAME transaction, so a failure in what the code pays for rolls the consumption back. The
+   * sessionId is a secret of whoever asked for the code: only its holder spends the code's
+   * attempts, and any other sessionId answers as a spent code would, whether or not the number
+   * has one pending.
    */
-  async function check<T>(phone: string, code: string, sessionId: string | undefined, then: (tx: Db) => Promise<T>): Promise<T> {
+  async function check<T>(phone: string, code: string, sessionId: string, then: (tx: Db) => Promise<T>): Promise<T> {
     const now = clock.now();
     const max = config.otp.maxAttempts;
     const outcome = await db.transaction(async (tx): Promise<{ done: T } | { remaining: number }> => {
       await store.lockPhone(tx, phone);
-      const otp = await store.latestPendingCode(tx, phone);
+      const otp = await store.pendingCodeOf(tx, sessionId, phone);
       if (!otp || otp.expires_at <= now || otp.attempts >= max) return { remaining: 0 };
-      const matches = secrets.otpMatches(phone, code, otp.code_hash) && (sessionId === undefined || sessionId === otp.id);
-      if (matches && (await store.consumeCode(tx, otp.id, now)) === 1) return { done: await then(tx) };
+      if (secrets.otpMatches(phone, code, otp.code_hash) && (await store.consumeCode(tx, otp.id, now)) === 1) {
+        // the number is proven: codes other sessions asked for are moot
+        await store.voidOtherCodes(tx, phone, otp.id, now);
+        return { done: await then(tx) };
+      }
       return { remaining: max - (await store.recordWrongAttempt(tx, otp.id, max, now)) };
     });
     if (!('done' in outcome)) throw new InvalidOtpError(Math.max(0, outcome.remaining));

@@ -22,7 +22,7 @@ export function sendsSince(tx: Db, phone: string, since: number) {
   );
 }
 
-/** Voids the number's other pending codes once a newer one has reached the phone. */
+/** Voids the number's other pending codes once one of them has proven the number. */
 export function voidOtherCodes(tx: Db, phone: string, keepId: string, now: number) {
   return tx.run('UPDATE otp_codes SET consumed_at = ? WHERE phone_number = ? AND consumed_at IS NULL AND id <> ?', [now, phone, keepId]);
 }
@@ -39,6 +39,11 @@ export function latestPendingCode(tx: Db, phone: string) {
     'SELECT * FROM otp_codes WHERE phone_number = ? AND consumed_at IS NULL ORDER BY created_at DESC LIMIT 1',
     [phone],
   );
+}
+
+/** The pending code of one sendOtp session of this number. */
+export function pendingCodeOf(tx: Db, id: string, phone: string) {
+  return tx.one<OtpRow>('SELECT * FROM otp_codes WHERE id = ? AND phone_number = ? AND consumed_at IS NULL', [id, phone]);
 }
 
 export function consumeCode(tx: Db, id: string, now: number) {

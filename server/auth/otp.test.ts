@@ -12,8 +12,14 @@ for (const dialect of DIALECTS) {
     });
     afterEach(async () => h.close());
 
-    const send = (phoneNumber = PHONE) => h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber } });
-    const verify = (otp: string, phoneNumber = PHONE) => h.request('POST', '/v1/auth/otp/verify', { body: { phoneNumber, otp } });
+    let sessionId = '';
+    const send = async (phoneNumber = PHONE) => {
+      const res = await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber } });
+      if (res.status === 200) sessionId = res.body.sessionId;
+      return res;
+    };
+    /** With the sessionId of the last send. */
+    const verify = (otp: string, phoneNumber = PHONE) => h.request('POST', '/v1/auth/otp/verify', { body: { phoneNumber, otp, sessionId } });
     const wrong = (code: string) => (code === '000000' ? '111111' : '000000');
 
     it('sendOtp_validNumber_sendsSmsAndStoresOnlyAHash', async () => {
@@ -98,13 +104,16 @@ for (const dialect of DIALECTS) {
       expect(await count(h.db, 'verification_tokens')).toBe(1);
     });
 
-    it('sendOtp_resend_voidsTheEarlierCode', async () => {
+    it('sendOtp_resend_eachCodeOpensOnlyWithItsOwnSession', async () => {
       await send();
-      const first = h.lastCode(PHONE);
+      const first = { code: h.lastCode(PHONE), sessionId };
       await send();
       const second = h.lastCode(PHONE);
-      if (first !== second) expect((await verify(first)).status).toBe(400);
+      if (first.code !== second) expect((await verify(first.code)).status).toBe(400);
       expect((await verify(second)).status).toBe(200);
+      // the success voided the earlier code too
+      sessionId = first.sessionId;
+      expect((await verify(first.code)).body).toMatchObject({ error: 'INVALID_OTP', attemptsRemaining: 0 });
     });
 
     it('sendOtp_fourthSendInAnHour_is429WithRetryAfter', async () => {

@@ -1,5 +1,6 @@
 // Queries for users, devices, sessions and refresh tokens.
 import type { Db } from '../db/index.ts';
+import { lockKey } from '../lib/locks.ts';
 
 export interface UserRow {
   id: string;
@@ -43,7 +44,7 @@ export function insertUser(db: Db, user: { id: string; phone: string; passwordHa
 }
 
 export interface DeviceInput {
-  clientDeviceId: string;
+  clientDeviceId?: string | undefined;
   name?: string | undefined;
   platform?: string | undefined;
   model?: string | undefined;
@@ -53,21 +54,42 @@ export interface DeviceInput {
   timezone?: string | undefined;
 }
 
-/** Registers the device or refreshes what we know of it; returns the device row id. */
-export async function upsertDevice(db: Db, id: string, userId: string, d: DeviceInput, now: number): Promise<string> {
-  const row = await db.one<{ id: string }>(
+/**
+ * The device row of a new sign-in. A deviceId is the client's word, not a proof: the user's row
+ * of that deviceId is taken over only when no live session holds it (the device signing in
+ * again), and then shows only what this sign-in reports; otherwise, and without a deviceId, the
+ * sign-in gets a row of its own (named by its id), so every live session is listed and revocable.
+ */
+export async function deviceForSignIn(tx: Db, id: string, userId: string, d: DeviceInput, now: number): Promise<string> {
+  const info = [d.name ?? null, d.platform ?? null, d.model ?? null, d.osVersion ?? null, d.appVersion ?? null, d.languageCode ?? null, d.timezone ?? null];
+  if (d.clientDeviceId) {
+    await lockKey(tx, `device:${userId}:${d.clientDeviceId}`);
+    const free = await tx.one<{ id: string }>(
+      `SELECT id FROM devices WHERE user_id = ? AND client_device_id = ?
+         AND NOT EXISTS (SELECT 1 FROM sessions WHERE sessions.device_id = devices.id AND sessions.revoked_at IS NULL)
+       ORDER BY last_seen_at DESC, id LIMIT 1`,
+      [userId, d.clientDeviceId],
+    );
+    if (free) {
+      await tx.run(
+        `UPDATE devices SET name = ?, platform = ?, model = ?, os_version = ?, app_version = ?, language_code = ?, timezone = ?, last_seen_at = ?
+         WHERE id = ?`,
+        [...info, now, free.id],
+      );
+      return free.id;
+    }
+  }
+  await tx.run(
     `INSERT INTO devices (id, user_id, client_device_id, name, platform, model, os_version, app_version, language_code, timezone, created_at, last_seen_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (user_id, client_device_id) DO UPDATE SET
-       name = COALESCE(excluded.name, devices.name), platform = COALESCE(excluded.platform, devices.platform),
-       model = COALESCE(excluded.model, devices.model), os_version = COALESCE(excluded.os_version, devices.os_version),
-       app_version = COALESCE(excluded.app_version, devices.app_version),
-       language_code = COALESCE(excluded.language_code, devices.language_code),
-       timezone = COALESCE(excluded.timezone, devices.timezone), last_seen_at = excluded.last_seen_at
-     RETURNING id`,
-    [id, userId, d.clientDeviceId, d.name ?? null, d.platform ?? null, d.model ?? null, d.osVersion ?? null, d.appVersion ?? null, d.languageCode ?? null, d.timezone ?? null, now, now],
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [id, userId, d.clientDeviceId ?? id, ...info, now, now],
   );
-  return row!.id;
+  return id;
+}
+
+/** The caller's own row when it still exists (a password change re-issues on it). */
+export async function touchDevice(tx: Db, id: string, userId: string, now: number): Promise<boolean> {
+  return (await tx.run('UPDATE devices SET last_seen_at = ? WHERE id = ? AND user_id = ?', [now, id, userId])) === 1;
 }
 
 export function insertSession(db: Db, s: { id: string; userId: string; deviceId: string | null; now: number }) {

@@ -160,7 +160,62 @@ export const migrations: Migration[] = [
       'CREATE INDEX login_failures_ip_created ON login_failures (ip, created_at)',
     ],
   },
+  {
+    id: 4,
+    name: 'device_per_sign_in',
+    // A deviceId is the client's word, not an identity: two live sign-ins naming one deviceId
+    // get two rows (server/auth/session.store.ts), so the (user, deviceId) key stops being unique.
+    // Live sessions without a device row (sign-ins without deviceId) get one, named by its id.
+    up: (dialect) => [
+      ...(dialect === 'sqlite' ? rebuildDevicesWithoutUnique() : ['ALTER TABLE devices DROP CONSTRAINT devices_user_id_client_device_id_key']),
+      'CREATE INDEX devices_user_client ON devices (user_id, client_device_id)',
+      `INSERT INTO devices (id, user_id, client_device_id, created_at, last_seen_at)
+       SELECT 'dev_' || substr(id, 5), user_id, 'dev_' || substr(id, 5), created_at, last_used_at FROM sessions
+       WHERE device_id IS NULL AND revoked_at IS NULL`,
+      "UPDATE sessions SET device_id = 'dev_' || substr(id, 5) WHERE device_id IS NULL AND revoked_at IS NULL",
+    ],
+  },
+  {
+    id: 5,
+    name: 'retention_indexes',
+    // the retention job (server/auth/retention.ts) deletes by age without scanning whole tables
+    up: () => [
+      'CREATE INDEX otp_codes_expires ON otp_codes (expires_at)',
+      'CREATE INDEX verification_tokens_expires ON verification_tokens (expires_at)',
+      'CREATE INDEX login_failures_created ON login_failures (created_at)',
+      'CREATE INDEX refresh_tokens_expires ON refresh_tokens (expires_at)',
+      'CREATE INDEX sessions_revoked ON sessions (revoked_at)',
+    ],
+  },
 ];
+
+/** SQLite drops a table constraint only by rebuilding the table. Dropping `devices` under
+ *  foreign_keys=ON sets sessions.device_id to NULL (and the pragma cannot change inside the
+ *  migration's transaction), so the links are saved first and put back after the rename. */
+function rebuildDevicesWithoutUnique(): string[] {
+  return [
+    `CREATE TABLE devices_new (
+      id TEXT PRIMARY KEY NOT NULL,
+      user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+      client_device_id TEXT NOT NULL,
+      name TEXT NULL,
+      platform TEXT NULL,
+      model TEXT NULL,
+      os_version TEXT NULL,
+      app_version TEXT NULL,
+      language_code TEXT NULL,
+      timezone TEXT NULL,
+      created_at BIGINT NOT NULL,
+      last_seen_at BIGINT NOT NULL
+    )`,
+    'INSERT INTO devices_new SELECT id, user_id, client_device_id, name, platform, model, os_version, app_version, language_code, timezone, created_at, last_seen_at FROM devices',
+    'CREATE TABLE session_devices_saved AS SELECT id, device_id FROM sessions WHERE device_id IS NOT NULL',
+    'DROP TABLE devices',
+    'ALTER TABLE devices_new RENAME TO devices',
+    'UPDATE sessions SET device_id = (SELECT s.device_id FROM session_devices_saved s WHERE s.id = sessions.id) WHERE id IN (SELECT id FROM session_devices_saved)',
+    'DROP TABLE session_devices_saved',
+  ];
+}
 
 /** Rate-limit counters: hot, disposable data kept out of the durable (fsync'd / WAL-logged) store.
  *  SQLite also runs this on every open, since the attached limits file may be new. */

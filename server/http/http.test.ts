@@ -93,8 +93,8 @@ for (const dialect of DIALECTS) {
     });
 
     it('verifyOtp_fiveDigitCode_is400AndCostsNoAttempt', async () => {
-      await h.request('POST', SEND, { body: { phoneNumber: PHONE } });
-      const res = await h.request('POST', '/v1/auth/otp/verify', { body: { phoneNumber: PHONE, otp: h.lastCode(PHONE).slice(0, 5) } });
+      const { sessionId, code } = await h.sendOtp(PHONE);
+      const res = await h.request('POST', '/v1/auth/otp/verify', { body: { phoneNumber: PHONE, otp: code.slice(0, 5), sessionId } });
       expectEnvelope(res, 400, 'VALIDATION_ERROR');
       expect(res.body.details[0].path).toBe('/body/otp');
       expect(await count(h.db, 'otp_codes', 'attempts = 0 AND consumed_at IS NULL')).toBe(1);

@@ -1,9 +1,11 @@
 // argon2id with the OWASP parameters (19 MiB, 2 passes, 1 lane). Hashing runs in the libuv
-// thread pool; a semaphore bounds how many run at once so a login flood cannot take every
-// pool thread (token checks and file I/O keep theirs), and a bounded queue sheds load early.
+// thread pool; a bounded number run at once so a login flood cannot take every pool thread
+// (token checks and file I/O keep theirs), behind a queue that is fair between client
+// addresses (fair-queue.ts) and sheds load early.
 // @see https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html
 import { argon2, randomBytes, timingSafeEqual } from 'node:crypto';
-import { UnavailableError, WeakPasswordError } from './errors.ts';
+import { WeakPasswordError } from './errors.ts';
+import { createFairQueue } from './fair-queue.ts';
 
 interface Argon2Params {
   memory: number;
@@ -14,11 +16,12 @@ interface Argon2Params {
 
 const PARAMS: Argon2Params = { memory: 19_456, passes: 2, parallelism: 1, tagLength: 32 };
 
+/** `client` is the caller's address: the queue in front of the hashes is fair between addresses. */
 export interface PasswordHasher {
-  hash(password: string): Promise<string>;
-  verify(password: string, stored: string): Promise<boolean>;
+  hash(password: string, client: string): Promise<string>;
+  verify(password: string, stored: string, client: string): Promise<boolean>;
   /** Spends the time of a verification without a stored hash, so unknown accounts answer as slowly. */
-  dummyVerify(password: string): Promise<void>;
+  dummyVerify(password: string, client: string): Promise<void>;
 }
 
 export function assertStrongPassword(password: string, minLength: number): void {
@@ -26,6 +29,8 @@ export function assertStrongPassword(password: string, minLength: number): void 
     throw new WeakPasswordError();
   }
 }
+
+export type Derive = (password: string, nonce: Buffer, params: Argon2Params) => Promise<Buffer>;
 
 function derive(password: string, nonce: Buffer, params: Argon2Params): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -49,41 +54,33 @@ function decode(stored: string): { salt: Buffer; key: Buffer; params: Argon2Para
   };
 }
 
-export function createHasher(options: { concurrency: number; queueLimit: number }): PasswordHasher {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  async function limited<T>(work: () => Promise<T>): Promise<T> {
-    if (running >= options.concurrency) {
-      if (waiting.length >= options.queueLimit) throw new UnavailableError('The server is busy; retry shortly', 1);
-      await new Promise<void>((resolve) => waiting.push(resolve));
-    } else {
-      running++;
-    }
-    try {
-      return await work();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else running--;
-    }
-  }
+export interface HasherOptions {
+  concurrency: number;
+  queueLimit: number;
+  /** hashes one client address may have waiting */
+  perAddressLimit: number;
+}
+
+export function createHasher(options: HasherOptions, kdf: Derive = derive): PasswordHasher {
+  const queue = createFairQueue({ concurrency: options.concurrency, queueLimit: options.queueLimit, perClientLimit: options.perAddressLimit });
+  const limited = <T>(client: string, work: () => Promise<T>) => queue.run(client, work);
   const dummy = { salt: randomBytes(16) };
   return {
-    hash: (password) =>
-      limited(async () => {
+    hash: (password, client) =>
+      limited(client, async () => {
         const salt = randomBytes(16);
-        return encode(salt, await derive(password, salt, PARAMS));
+        return encode(salt, await kdf(password, salt, PARAMS));
       }),
-    verify: (password, stored) =>
-      limited(async () => {
+    verify: (password, stored, client) =>
+      limited(client, async () => {
         const parsed = decode(stored);
         if (!parsed) return false;
-        const key = await derive(password, parsed.salt, parsed.params);
+        const key = await kdf(password, parsed.salt, parsed.params);
         return timingSafeEqual(key, parsed.key);
       }),
-    dummyVerify: (password) =>
-      limited(async () => {
-        await derive(password, dummy.salt, PARAMS);
+    dummyVerify: (password, client) =>
+      limited(client, async () => {
+        await kdf(password, dummy.salt, PARAMS);
       }),
   };
 }

@@ -133,7 +133,7 @@ for (const dialect of DIALECTS) {
         expect(res.headers.get('retry-after')).toBe('30');
         expect(await count(h.db, 'otp_codes')).toBe(0);
         const code = /\b(\d{6})\b/.exec(texts[0]!)![1]!;
-        const verify = await h.request('POST', '/v1/auth/otp/verify', { body: { phoneNumber: PHONE, otp: code } });
+        const verify = await h.request('POST', '/v1/auth/otp/verify', { body: { phoneNumber: PHONE, otp: code, sessionId: 'otp_AAAAAAAAAAAAAAAAAAAA' } });
         expect(verify.status).toBe(400);
         expect(verify.body.error).toBe('INVALID_OTP');
         expect(await count(h.db, 'verification_tokens')).toBe(0);

@@ -27,6 +27,10 @@ export interface Harness {
   request<T = any>(method: string, path: string, options?: { body?: unknown; token?: string; headers?: Record<string, string>; raw?: string }): Promise<Reply<T>>;
   /** The code in the last SMS sent to `phone`. */
   lastCode(phone: string): string;
+  /** sendOtp; returns its sessionId and the code the SMS carried. */
+  sendOtp(phone: string): Promise<{ sessionId: string; code: string }>;
+  /** send -> verify; returns a fresh verification token of `phone`. */
+  verificationToken(phone: string): Promise<string>;
   /** send -> verify -> register; returns the sign-in reply body. */
   register(phone: string, options?: { password?: string; deviceId?: string }): Promise<any>;
   close(): Promise<void>;
@@ -71,16 +75,25 @@ export async function startHarness(dialect: Dialect, env: Record<string, string>
     return code;
   };
 
-  const register: Harness['register'] = async (phone, options = {}) => {
+  const sendOtp: Harness['sendOtp'] = async (phone) => {
     const sent = await request('POST', '/v1/auth/otp/send', { body: { phoneNumber: phone } });
     if (sent.status !== 200) throw new Error(`sendOtp ${sent.status}: ${JSON.stringify(sent.body)}`);
-    const verified = await request('POST', '/v1/auth/otp/verify', { body: { phoneNumber: phone, otp: lastCode(phone) } });
+    return { sessionId: sent.body.sessionId as string, code: lastCode(phone) };
+  };
+
+  const verificationToken: Harness['verificationToken'] = async (phone) => {
+    const { sessionId, code } = await sendOtp(phone);
+    const verified = await request('POST', '/v1/auth/otp/verify', { body: { phoneNumber: phone, otp: code, sessionId } });
     if (verified.status !== 200) throw new Error(`verifyOtp ${verified.status}: ${JSON.stringify(verified.body)}`);
+    return verified.body.verificationToken as string;
+  };
+
+  const register: Harness['register'] = async (phone, options = {}) => {
     const registered = await request('POST', '/v1/auth/register', {
       body: {
         phoneNumber: phone,
         password: options.password ?? 'SecurePass123',
-        verificationToken: verified.body.verificationToken,
+        verificationToken: await verificationToken(phone),
         deviceId: options.deviceId ?? 'test-device-1',
         deviceInfo: { platform: 'android', name: 'Test phone' },
       },
@@ -97,6 +110,8 @@ export async function startHarness(dialect: Dialect, env: Record<string, string>
     config,
     request,
     lastCode,
+    sendOtp,
+    verificationToken,
     register,
     async close() {
       server.closeAllConnections();

@@ -39,6 +39,11 @@ for (const dialect of DIALECTS) {
     const revoke = (token: string, id: string) => h.request('DELETE', `/v1/user/devices/${id}`, { token });
     const byClientId = async (token: string, deviceId: string) => (await devices(token)).find((d) => d.deviceId === deviceId)!;
     const profileStatus = async (token: string) => (await h.request('GET', '/v1/user/profile', { token })).status;
+    const login = async (device: { deviceId?: string; deviceInfo?: object }) => {
+      const res = await h.request('POST', '/v1/auth/login', { body: { phoneNumber: PHONE_A, password: PASSWORD, ...device } });
+      expect(res.status).toBe(200);
+      return res.body as { accessToken: string; refreshToken: string };
+    };
 
     it('listDevices_twoSignIns_listsBothWithTheCallerCurrent', async () => {
       const list = await devices(first.accessToken);
@@ -51,9 +56,45 @@ for (const dialect of DIALECTS) {
       expect(await count(h.db, 'devices', 'user_id = ?', [first.user.id])).toBe(2);
     });
 
-    it('listDevices_sameDeviceSignsInAgain_isListedOnce', async () => {
-      await h.request('POST', '/v1/auth/login', { body: { phoneNumber: PHONE_A, password: PASSWORD, deviceId: 'second-device' } });
-      expect(await devices(first.accessToken)).toHaveLength(2);
+    it('listDevices_sameDeviceSignsInAgainAfterLogout_isListedOnce', async () => {
+      expect((await h.request('POST', '/v1/auth/logout', { token: second.accessToken })).status).toBe(200);
+      const again = await login({ deviceId: 'second-device', deviceInfo: { platform: 'ios', name: 'iPad Pro' } });
+      const list = await devices(first.accessToken);
+      expect(list).toHaveLength(2);
+      expect(list.find((d) => d.deviceId === 'second-device')).toMatchObject({ name: 'iPad Pro' });
+      expect((await devices(again.accessToken)).find((d) => d.current)?.deviceId).toBe('second-device');
+    });
+
+    // Attack: a sign-in without deviceId owned no device row, so it was never listed and no
+    // revokeDevice could reach it.
+    it('signIn_withoutDeviceId_isListedAndDiesWithItsEntry', async () => {
+      const hidden = await login({});
+      const list = await devices(first.accessToken);
+      expect(list).toHaveLength(3);
+      const own = list.find((d) => !['test-device-1', 'second-device'].includes(d.deviceId))!;
+      expect(own).toMatchObject({ deviceId: own.id, name: null, current: false });
+      expect((await devices(hidden.accessToken)).find((d) => d.current)?.id).toBe(own.id);
+      // the caller's own entry last: revoking it signs the caller out
+      for (const d of [...list].sort((a, b) => Number(a.current) - Number(b.current))) expect((await revoke(first.accessToken, d.id)).status).toBe(200);
+      for (const token of [first.accessToken, second.accessToken, hidden.accessToken]) expect(await profileStatus(token)).toBe(401);
+      expect((await h.request('POST', '/v1/auth/refresh', { body: { refreshToken: hidden.refreshToken } })).status).toBe(401);
+      expect(await count(h.db, 'sessions', 'user_id = ? AND revoked_at IS NULL', [first.user.id])).toBe(0);
+    });
+
+    // Attack: a sign-in that reused a live device's deviceId merged into that entry and renamed
+    // it, so the intruder's session hid behind the owner's iPad.
+    it('signIn_reusingALiveDevicesId_getsItsOwnEntryAndRenamesNothing', async () => {
+      const intruder = await login({ deviceId: 'second-device', deviceInfo: { platform: 'android', name: 'Evil' } });
+      const list = await devices(first.accessToken);
+      expect(list).toHaveLength(3);
+      const twins = list.filter((d) => d.deviceId === 'second-device');
+      expect(twins.map((d) => [d.name, d.platform]).sort()).toEqual([['Evil', 'android'], ['iPad', 'ios']]);
+      const evil = twins.find((d) => d.name === 'Evil')!;
+      expect((await devices(intruder.accessToken)).find((d) => d.current)?.id).toBe(evil.id);
+      expect((await revoke(first.accessToken, evil.id)).status).toBe(200);
+      expect(await profileStatus(intruder.accessToken)).toBe(401);
+      expect(await profileStatus(second.accessToken)).toBe(200);
+      expect((await devices(first.accessToken)).find((d) => d.deviceId === 'second-device')).toMatchObject({ name: 'iPad', platform: 'ios' });
     });
 
     it('revokeDevice_otherDevice_killsItsSessionsAtOnceAndRemovesIt', async () => {
@@ -106,7 +147,7 @@ for (const dialect of DIALECTS) {
         expect((await h.request('POST', '/v1/vpn/stats', { token, body: { sessionId, bytesIn: 10, bytesOut: 10, duration: 1 } })).status).toBe(200);
       }
 
-      const res = await h.request('DELETE', '/v1/user/account', { token: a });
+      const res = await h.request('DELETE', '/v1/user/account', { token: a, body: { currentPassword: PASSWORD } });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ success: true });
 

@@ -23,7 +23,7 @@ export function userRoutes(users: UserService): UserHandlers {
       return { status: 200, body: { success: true, message: 'Device signed out' } };
     },
     async deleteAccount(ctx) {
-      await users.deleteAccount(callerOf(ctx));
+      await users.deleteAccount(callerOf(ctx), ctx.body, ctx.ip);
       return { status: 200, body: { success: true, message: 'Account deleted' } };
     },
   };

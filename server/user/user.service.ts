@@ -12,6 +12,7 @@ import { assertStrongPassword } from '../lib/passwords.ts';
 import { listDeviceViews, userView } from './user.view.ts';
 
 type Schemas = components['schemas'];
+type Reauthentication = { currentPassword?: string | undefined; verificationToken?: string | undefined };
 type ProfilePatch = { name?: string; userType?: Schemas['UserType']; email?: string; preferences?: Schemas['Preferences']; clear?: ('name' | 'email')[] };
 
 export function createUserService(deps: Deps, auth: AuthService, sessions: SessionService, otp: OtpService) {
@@ -21,6 +22,23 @@ export function createUserService(deps: Deps, auth: AuthService, sessions: Sessi
     const user = await findUserById(db, caller.userId);
     if (!user) throw new UnauthenticatedError('INVALID_TOKEN', 'The account no longer exists');
     return user;
+  }
+
+  /**
+   * A fresh proof of identity for the operations an access token alone must not do: the current
+   * password (counted like a sign-in attempt), or for an account without one a verification
+   * token of its number, checked here and spent in the caller's transaction.
+   */
+  async function reauthenticate(user: UserRow, proof: Reauthentication, ip: string, why: string): Promise<void> {
+    if (user.password_hash) {
+      if (!proof.currentPassword) throw new ValidationError('currentPassword is required', '/body/currentPassword');
+      await auth.claimPasswordAttempt(user.phone_number, ip);
+      if (!(await hasher.verify(proof.currentPassword, user.password_hash, ip))) throw new InvalidCredentialsError('The current password is wrong');
+      await auth.forgivePasswordAttempts(user.phone_number, ip);
+    } else {
+      if (!proof.verificationToken) throw new ValidationError(`verificationToken is required ${why}`, '/body/verificationToken');
+      await otp.assertVerificationToken(proof.verificationToken, user.phone_number);
+    }
   }
 
   return {
@@ -55,25 +73,16 @@ export function createUserService(deps: Deps, auth: AuthService, sessions: Sessi
       return userView(db, (await findUserById(db, user.id))!, caller.deviceId);
     },
 
-    async changePassword(caller: Caller, input: { currentPassword?: string; verificationToken?: string; newPassword: string }, ip: string) {
+    async changePassword(caller: Caller, input: Reauthentication & { newPassword: string }, ip: string) {
       assertStrongPassword(input.newPassword, 8);
       const user = await load(caller);
-      if (user.password_hash) {
-        if (!input.currentPassword) throw new ValidationError('currentPassword is required', '/body/currentPassword');
-        await auth.claimPasswordAttempt(user.phone_number, ip);
-        if (!(await hasher.verify(input.currentPassword, user.password_hash))) throw new InvalidCredentialsError('The current password is wrong');
-        await auth.forgivePasswordAttempts(user.phone_number, ip);
-      } else {
-        if (!input.verificationToken) throw new ValidationError('verificationToken is required to set a first password', '/body/verificationToken');
-        await otp.assertVerificationToken(input.verificationToken, user.phone_number);
-      }
-      const hash = await hasher.hash(input.newPassword);
+      await reauthenticate(user, input, ip, 'to set a first password');
+      const hash = await hasher.hash(input.newPassword, ip);
       const signedIn = await db.transaction(async (tx) => {
         if (!user.password_hash) await otp.useVerificationToken(tx, input.verificationToken!, user.phone_number);
         await tx.run('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?', [hash, clock.now(), user.id]);
         await sessions.revokeAll(tx, user.id, 'password_change');
-        const device = caller.deviceId ? await tx.one<{ client_device_id: string }>('SELECT client_device_id FROM devices WHERE id = ?', [caller.deviceId]) : undefined;
-        return auth.signIn(tx, user.id, { deviceId: device?.client_device_id });
+        return auth.signIn(tx, user.id, {}, caller.deviceId);
       });
       return auth.result(user.id, signedIn);
     },
@@ -91,8 +100,11 @@ export function createUserService(deps: Deps, auth: AuthService, sessions: Sessi
       if (!removed) throw new NotFoundError('Device');
     },
 
-    async deleteAccount(caller: Caller): Promise<void> {
+    async deleteAccount(caller: Caller, proof: Reauthentication, ip: string): Promise<void> {
+      const user = await load(caller);
+      await reauthenticate(user, proof, ip, 'to delete an account without a password');
       await db.transaction(async (tx) => {
+        if (!user.password_hash) await otp.useVerificationToken(tx, proof.verificationToken!, user.phone_number);
         await sessions.revokeAll(tx, caller.userId, 'account_deleted');
         await tx.run('DELETE FROM users WHERE id = ?', [caller.userId]);
       });

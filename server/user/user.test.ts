@@ -222,15 +222,14 @@ for (const dialect of DIALECTS) {
     });
     afterEach(async () => h.close());
 
-    const code = async (phoneNumber: string) => {
-      expect((await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber } })).status).toBe(200);
-      return h.lastCode(phoneNumber);
+    const verificationToken = (phone: string) => h.verificationToken(phone);
+    const otp = async (phone: string) => {
+      const { sessionId, code } = await h.sendOtp(phone);
+      return { otp: code, sessionId };
     };
-    const verificationToken = async (phoneNumber: string) =>
-      (await h.request('POST', '/v1/auth/otp/verify', { body: { phoneNumber, otp: await code(phoneNumber) } })).body.verificationToken as string;
 
     it('changePassword_passwordlessAccount_needsAVerificationTokenOfItsOwnNumber', async () => {
-      const signedIn = await h.request('POST', '/v1/auth/otp/login', { body: { phoneNumber: PHONE, otp: await code(PHONE), deviceId: 'otp-device' } });
+      const signedIn = await h.request('POST', '/v1/auth/otp/login', { body: { phoneNumber: PHONE, ...(await otp(PHONE)), deviceId: 'otp-device' } });
       expect(signedIn.status).toBe(200);
       const token = signedIn.body.accessToken;
       const change = (body: unknown) => h.request('POST', '/v1/user/password', { token, body });

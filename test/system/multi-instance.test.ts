@@ -137,7 +137,7 @@ describe.runIf(DIALECTS.includes('postgres'))('two instances on one PostgreSQL',
       async (c, token) =>
         void expect((await c.request('POST', '/v1/user/password', { token, body: { currentPassword: 'SecurePass123', newPassword: 'NewerPass456' } })).status).toBe(200),
     ],
-    ['deleteAccount', async (c, token) => void expect((await c.request('DELETE', '/v1/user/account', { token })).status).toBe(200)],
+    ['deleteAccount', async (c, token) => void expect((await c.request('DELETE', '/v1/user/account', { token, body: { currentPassword: 'SecurePass123' } })).status).toBe(200)],
   ];
   for (const [index, [name, revoke]] of revocations.entries()) {
     it(`${name}_onOneInstance_tokensRefusedThereAtOnceAndOnTheOtherWithinOneSecond`, async () => {

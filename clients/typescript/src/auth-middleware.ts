@@ -88,7 +88,7 @@ export function authMiddleware(session: Session, fetch: FetchLike): Middleware {
         return undefined;
       }
       if (response.status !== 401 || !copy) return undefined;
-      // changePassword's wrong current password is a 401 too; it says nothing about the token
+      // a wrong current password (changePassword, deleteAccount) is a 401 too; it says nothing about the token
       if ((await errorCodeOf(response)) === 'INVALID_CREDENTIALS') return undefined;
       let accessToken: string;
       try {

@@ -74,7 +74,7 @@ export function createOperations(api: Client<paths>) {
       listDevices: (o?: CallOptions) => unwrap(api.GET('/v1/user/devices', { ...o })),
       revokeDevice: (deviceId: string, o?: CallOptions) =>
         unwrap(api.DELETE('/v1/user/devices/{deviceId}', { ...o, params: { path: { deviceId } } })),
-      deleteAccount: (o?: CallOptions) => unwrap(api.DELETE('/v1/user/account', { ...o })),
+      deleteAccount: (body: JsonBody<'deleteAccount'>, o?: CallOptions) => unwrap(api.DELETE('/v1/user/account', { ...o, body })),
     },
     system: {
       getHealth: (o?: CallOptions) => unwrap(api.GET('/health', { ...o })),

@@ -101,7 +101,8 @@ describe('SDK against the real server', () => {
     const { client, phone } = await registered();
     await expect(client.loginWithPassword({ phoneNumber: phone, password: 'WrongPass999' })).rejects.toMatchObject({ name: 'AuthError', code: 'INVALID_CREDENTIALS', status: 401 });
     await expect(client.auth.sendOtp({ phoneNumber: 'not-a-phone' })).rejects.toMatchObject({ name: 'ValidationError', code: 'VALIDATION_ERROR' });
-    await expect(client.auth.verifyOtp({ phoneNumber: phone, otp: '000000' })).rejects.toMatchObject({ name: 'OtpError', code: 'INVALID_OTP' });
+    const { sessionId } = await client.auth.sendOtp({ phoneNumber: phone });
+    await expect(client.auth.verifyOtp({ phoneNumber: phone, otp: '000000', sessionId })).rejects.toMatchObject({ name: 'OtpError', code: 'INVALID_OTP' });
     await expect(client.vpn.deleteCustomConfig('cfg_00000000000000000000')).rejects.toMatchObject({ name: 'NotFoundError', code: 'NOT_FOUND' });
   });
 
@@ -153,6 +154,18 @@ describe('SDK against the real server', () => {
     await expect(there.vpn.listLocations()).rejects.toBeInstanceOf(AuthError);
     expect(thereStore.get()).toBeNull();
     expect((await here.user.listDevices()).devices.some((d) => d.id === target.id)).toBe(false);
+  });
+
+  it('deleteAccount needs the current password; a wrong one keeps the session, the right one signs out', async () => {
+    const { client, store } = await registered();
+    const events: ClientEvents['unauthenticated'][] = [];
+    client.on('unauthenticated', (e) => events.push(e));
+    await expect(client.user.deleteAccount({ currentPassword: 'WrongPass123' })).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect(store.get()).not.toBeNull();
+    await expect(client.user.deleteAccount({})).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    await client.user.deleteAccount({ currentPassword: PASSWORD });
+    expect(store.get()).toBeNull();
+    expect(events.map((e) => e.reason)).toEqual(['ACCOUNT_DELETED']);
   });
 
   it('the stats reporter runs the session loop against the server', async () => {
