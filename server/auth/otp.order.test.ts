@@ -36,8 +36,8 @@ for (const dialect of DIALECTS) {
 
     it('signInWithOtp_failureAfterTheCodeCheck_leavesTheCodeUsable', async () => {
       h = await startHarness(dialect, {}, { wrapDb: (db) => failOnce(db, /INSERT INTO devices/) });
-      await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: PHONE } });
-      const body = { phoneNumber: PHONE, otp: h.lastCode(PHONE), deviceId: 'device-1', deviceInfo: { platform: 'ios' } };
+      const { sessionId } = (await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: PHONE } })).body;
+      const body = { phoneNumber: PHONE, otp: h.lastCode(PHONE), sessionId, deviceId: 'device-1', deviceInfo: { platform: 'ios' } };
       expect((await h.request('POST', '/v1/auth/otp/login', { body })).status).toBe(500);
       const retry = await h.request('POST', '/v1/auth/otp/login', { body });
       expect(retry.status).toBe(200);
@@ -45,8 +45,8 @@ for (const dialect of DIALECTS) {
 
     it('verifyOtp_failureIssuingTheToken_leavesTheCodeUsable', async () => {
       h = await startHarness(dialect, {}, { wrapDb: (db) => failOnce(db, /INSERT INTO verification_tokens/) });
-      await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: PHONE } });
-      const body = { phoneNumber: PHONE, otp: h.lastCode(PHONE) };
+      const { sessionId } = (await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: PHONE } })).body;
+      const body = { phoneNumber: PHONE, otp: h.lastCode(PHONE), sessionId };
       expect((await h.request('POST', '/v1/auth/otp/verify', { body })).status).toBe(500);
       const retry = await h.request('POST', '/v1/auth/otp/verify', { body });
       expect(retry.status).toBe(200);
@@ -55,9 +55,9 @@ for (const dialect of DIALECTS) {
 
     it('verifyOtp_wrongCode_stillCostsAnAttempt', async () => {
       h = await startHarness(dialect);
-      await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: PHONE } });
+      const { sessionId } = (await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: PHONE } })).body;
       const wrong = h.lastCode(PHONE) === '000000' ? '111111' : '000000';
-      const res = await h.request('POST', '/v1/auth/otp/verify', { body: { phoneNumber: PHONE, otp: wrong } });
+      const res = await h.request('POST', '/v1/auth/otp/verify', { body: { phoneNumber: PHONE, otp: wrong, sessionId } });
       expect(res.body).toMatchObject({ error: 'INVALID_OTP', attemptsRemaining: 2 });
     });
   });

@@ -104,6 +104,19 @@ const PHONE = '+14155552672';
 const EXAMPLE_PHONE = '+14155552671';
 const answer = (res: { status: number; body: any }) => ({ status: res.status, error: res.body?.error, paths: res.body?.details?.map((d: { path: string }) => d.path) });
 
+async function verificationToken(h: Harness, phoneNumber: unknown): Promise<string | undefined> {
+  const code = (await h.request('POST', '/v1/test/auth/bypass', { body: { phoneNumber, testMode: true } })).body;
+  return (await h.request('POST', '/v1/auth/otp/verify', { body: { phoneNumber, otp: code?.testOtp, sessionId: code?.sessionId } })).body?.verificationToken;
+}
+
+/** Deletes the number's account, if any (deleteAccount wants a fresh proof: the password, or a verified code). */
+async function deleteAccountOf(h: Harness, phoneNumber: string): Promise<void> {
+  const token = (await h.request('POST', '/v1/test/auth/bypass', { body: { phoneNumber, testMode: true } })).body?.accessToken;
+  if (!token) return;
+  const byPassword = await h.request('DELETE', '/v1/user/account', { token, body: { currentPassword: 'SecurePass123!' } });
+  if (byPassword.status !== 200) await h.request('DELETE', '/v1/user/account', { token, body: { verificationToken: await verificationToken(h, phoneNumber) } });
+}
+
 /** Secrets the server issues are filled in fresh, so a request gets past them to the field under test. */
 async function send(actor: Actor, field: Field, value: string) {
   const { h } = actor;
@@ -113,11 +126,13 @@ async function send(actor: Actor, field: Field, value: string) {
   if (field.in === 'body') {
     body = withValue(field.example, field.at, value);
     const fill = (key: string, make: () => Promise<string | undefined>) => (key in body && field.at[0] !== key ? make().then((v) => v !== undefined && (body[key] = v)) : undefined);
-    await fill('otp', async () => (await h.request('POST', '/v1/test/auth/bypass', { body: { phoneNumber: body.phoneNumber, testMode: true } })).body?.testOtp);
-    await fill('verificationToken', async () => {
-      const code = (await h.request('POST', '/v1/test/auth/bypass', { body: { phoneNumber: body.phoneNumber, testMode: true } })).body?.testOtp;
-      return (await h.request('POST', '/v1/auth/otp/verify', { body: { phoneNumber: body.phoneNumber, otp: code } })).body?.verificationToken;
-    });
+    if ('otp' in body) {
+      // one pending code: its value and the sessionId it is bound to, unless one is the field under test
+      const code = (await h.request('POST', '/v1/test/auth/bypass', { body: { phoneNumber: body.phoneNumber, testMode: true } })).body;
+      if (field.at[0] !== 'otp' && code?.testOtp) body.otp = code.testOtp;
+      if (field.at[0] !== 'sessionId' && code?.sessionId) body.sessionId = code.sessionId;
+    }
+    await fill('verificationToken', async () => verificationToken(h, body.phoneNumber));
     await fill('refreshToken', async () => actor.refreshToken);
   } else if (field.in === 'path') {
     path = path.replace(`{${field.at[0]}}`, encodeRaw(value));
@@ -154,10 +169,7 @@ describe(`every request string and date-time field, edge cases, on ${DIALECTS.jo
       // A fresh account per field on every database: what one field's runs change stays theirs.
       const actors: Actor[] = [];
       for (const h of harnesses) {
-        for (const phoneNumber of [PHONE, EXAMPLE_PHONE]) {
-          const token = (await h.request('POST', '/v1/test/auth/bypass', { body: { phoneNumber, testMode: true } })).body?.accessToken;
-          if (token) await h.request('DELETE', '/v1/user/account', { token });
-        }
+        for (const phoneNumber of [PHONE, EXAMPLE_PHONE]) await deleteAccountOf(h, phoneNumber);
         const signedIn = await h.register(PHONE, { password: 'SecurePass123!', deviceId: 'android-installation-id-123' });
         actors.push({ h, token: signedIn.accessToken, refreshToken: signedIn.refreshToken });
       }

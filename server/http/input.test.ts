@@ -14,13 +14,13 @@ for (const dialect of DIALECTS) {
     afterEach(async () => h.close());
 
     it('signInWithOtp_nulInDeviceName_is400AndTheCodeStaysUsable', async () => {
-      await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: PHONE } });
+      const { sessionId } = (await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: PHONE } })).body;
       const otp = h.lastCode(PHONE);
-      const bad = await h.request('POST', '/v1/auth/otp/login', { body: { phoneNumber: PHONE, otp, deviceId: 'device-1', deviceInfo: { platform: 'ios', name: 'My\u0000phone' } } });
+      const bad = await h.request('POST', '/v1/auth/otp/login', { body: { phoneNumber: PHONE, otp, sessionId, deviceId: 'device-1', deviceInfo: { platform: 'ios', name: 'My\u0000phone' } } });
       expect(bad.status).toBe(400);
       expect(bad.body).toMatchObject({ success: false, error: 'VALIDATION_ERROR', details: [{ path: '/body/deviceInfo/name' }] });
       expect(await count(h.db, 'users')).toBe(0);
-      const retry = await h.request('POST', '/v1/auth/otp/login', { body: { phoneNumber: PHONE, otp, deviceId: 'device-1', deviceInfo: { platform: 'ios', name: 'My phone' } } });
+      const retry = await h.request('POST', '/v1/auth/otp/login', { body: { phoneNumber: PHONE, otp, sessionId, deviceId: 'device-1', deviceInfo: { platform: 'ios', name: 'My phone' } } });
       expect(retry.status).toBe(200);
     });
 
