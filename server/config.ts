@@ -38,6 +38,10 @@ export interface Config {
   readonly sessionCache: { readonly ttlMs: number; readonly maxEntries: number };
   readonly rateLimitSyncMs: number;
   readonly locationsCacheMs: number;
+  /** GET /metrics on its own listener; `port` undefined = off (docs/operations.md). */
+  readonly metrics: { readonly port: number | undefined; readonly host: string };
+  /** pino-pretty instead of JSON lines (LOG_PRETTY=1, `make start`). */
+  readonly logPretty: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -198,6 +202,9 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitSyncMs: int(env, 'RATE_LIMIT_SYNC_MS', 1000, 10, 60_000),
     locationsCacheMs: int(env, 'LOCATIONS_CACHE_MS', 2000, 0, 3_600_000),
     sessionCache: { ttlMs: int(env, 'SESSION_CACHE_MS', 500, 0, 1000), maxEntries: int(env, 'SESSION_CACHE_MAX_ENTRIES', 100_000, 0) },
+    // Loopback unless told otherwise: the metrics name operations and volumes, not for the public.
+    metrics: { port: env.METRICS_PORT ? int(env, 'METRICS_PORT', 0, 0, 65535) : undefined, host: env.METRICS_HOST || '127.0.0.1' },
+    logPretty: bool(env, 'LOG_PRETTY', false),
   };
   return deepFreeze(config);
 }

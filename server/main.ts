@@ -6,7 +6,9 @@ import { ConfigError, loadConfig } from './config.ts';
 import { openDb } from './db/index.ts';
 import { createLogger } from './lib/logger.ts';
 import { systemClock } from './lib/clock.ts';
+import { createMetrics } from './lib/metrics.ts';
 import { pruneRateLimits } from './lib/rate-limit.ts';
+import { metricsServer } from './system/metrics.server.ts';
 import { seedLocations } from './vpn/vpn.service.ts';
 
 async function main(): Promise<void> {
@@ -18,7 +20,8 @@ async function main(): Promise<void> {
   const db = await openDb(config.databaseUrl);
   await seedLocations(db);
   let draining = false;
-  const app = createApp({ config, db, logger, draining: () => draining });
+  const metrics = createMetrics();
+  const app = createApp({ config, db, logger, metrics, draining: () => draining });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -33,6 +36,12 @@ async function main(): Promise<void> {
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   logger.info('listening', { url: `http://${host}:${port}`, env: config.env, database: db.dialect, testMode: config.testMode });
   for (const hint of startupHints(config)) logger.info('hint', { hint });
+  const scrape = config.metrics.port === undefined ? undefined : metricsServer(metrics.registry);
+  if (scrape) {
+    await listen(scrape, config.metrics.port!, config.metrics.host, 'METRICS_PORT');
+    const at = scrape.address();
+    logger.info('metrics.listening', { url: `http://${config.metrics.host}:${typeof at === 'object' && at ? at.port : config.metrics.port}/metrics` });
+  }
 
   // Shutdown in three steps: drain (the listener stays open and every request gets its real
   // answer, while /ready says 503 so a load balancer stops sending), close the listener, then
@@ -54,6 +63,7 @@ async function main(): Promise<void> {
     }, config.shutdownTimeoutMs);
     force.unref();
     // close() also ends the keep-alive sockets that are idle now; busy ones end after their answer.
+    scrape?.close();
     server.close(async () => {
       await db.close().catch(() => {});
       logger.info('stopped');
@@ -79,11 +89,11 @@ async function main(): Promise<void> {
 }
 
 /** Listens, turning a busy or forbidden port into a one-line start-up error instead of a stack. */
-function listen(server: Server, port: number, host: string): Promise<void> {
+function listen(server: Server, port: number, host: string, portName = 'PORT'): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL') {
-        reject(new ConfigError(`cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use (set PORT to another one)' : error.code === 'EACCES' ? 'permission denied (use a port above 1023)' : 'the address is not on this machine (check HOST)'}`));
+        reject(new ConfigError(`cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? `the port is in use (set ${portName} to another one)` : error.code === 'EACCES' ? 'permission denied (use a port above 1023)' : 'the address is not on this machine (check HOST)'}`));
       } else reject(error);
     });
     server.listen(port, host, () => resolve());

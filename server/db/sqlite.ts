@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { limitsSchema } from './migrations.ts';
 import { currentTx, remember, runAfterCommit, toParams, txContext, type TxScope } from './shared.ts';
-import type { Db } from './types.ts';
+import type { Db, DbObserver } from './types.ts';
 
 type Row = Record<string, unknown>;
 
@@ -57,6 +57,7 @@ export class SqliteDb implements Db {
   private readonly mutex = new Mutex();
   private pending: PendingWrite[] = [];
   private queuedTx: QueuedTx[] = [];
+  private observer: DbObserver | undefined;
 
   /** `file` is a path (relative to cwd) or ':memory:' */
   constructor(file: string) {
@@ -91,6 +92,10 @@ export class SqliteDb implements Db {
     return new Promise((resolve, reject) => {
       if (this.pending.push({ sql, params, resolve, reject }) === 1) setImmediate(() => void this.commitPending());
     });
+  }
+
+  observe(observer: DbObserver): void {
+    this.observer = observer;
   }
 
   ping(): Promise<void> {
@@ -129,6 +134,7 @@ export class SqliteDb implements Db {
     await this.mutex.lock();
     const batch = this.queuedTx;
     this.queuedTx = [];
+    this.observer?.batch('transaction', batch.length);
     const outcomes: { scope: TxScope; ok: boolean; value: unknown }[] = [];
     try {
       this.db.exec('BEGIN IMMEDIATE');
@@ -191,6 +197,7 @@ export class SqliteDb implements Db {
     await this.mutex.lock();
     const batch = this.pending;
     this.pending = [];
+    this.observer?.batch('write', batch.length);
     const results: ({ ok: true; changes: number } | { ok: false; error: unknown })[] = [];
     try {
       if (batch.length > 1) this.db.exec('BEGIN IMMEDIATE');
@@ -257,19 +264,41 @@ export class SqliteDb implements Db {
     return remember(this.statements, sql, () => this.db.prepare(sql));
   }
 
+  /** Counts a failed statement for the metrics and passes the error on. */
+  private failed(error: unknown): never {
+    this.observer?.queryError();
+    throw error;
+  }
+
   // node:sqlite rows have a null prototype; copy them so both dialects return plain objects
   private allNow<T>(sql: string, params?: readonly unknown[]): T[] {
-    return this.stmt(sql).all(...(toParams(params) as SQLInputValue[])).map((row) => ({ ...row }) as T);
+    try {
+      return this.stmt(sql).all(...(toParams(params) as SQLInputValue[])).map((row) => ({ ...row }) as T);
+    } catch (error) {
+      return this.failed(error);
+    }
   }
 
   private oneNow<T>(sql: string, params?: readonly unknown[]): T | undefined {
-    const row = this.stmt(sql).get(...(toParams(params) as SQLInputValue[]));
-    return row === undefined ? undefined : ({ ...row } as T);
+    try {
+      const row = this.stmt(sql).get(...(toParams(params) as SQLInputValue[]));
+      return row === undefined ? undefined : ({ ...row } as T);
+    } catch (error) {
+      return this.failed(error);
+    }
+  }
+
+  private runNow(sql: string, params?: readonly unknown[]): number {
+    try {
+      return this.runStatement(sql, params);
+    } catch (error) {
+      return this.failed(error);
+    }
   }
 
   // `changes` is only updated by INSERT/UPDATE/DELETE: after a SELECT or DDL it still holds the
   // previous statement's count, so anything else is measured with total_changes().
-  private runNow(sql: string, params?: readonly unknown[]): number {
+  private runStatement(sql: string, params?: readonly unknown[]): number {
     const stmt = this.stmt(sql);
     if (DML.test(sql)) return Number(stmt.run(...(toParams(params) as SQLInputValue[])).changes);
     const before = this.totalChanges();

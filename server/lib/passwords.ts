@@ -19,6 +19,13 @@ export interface PasswordHasher {
   verify(password: string, stored: string): Promise<boolean>;
   /** Spends the time of a verification without a stored hash, so unknown accounts answer as slowly. */
   dummyVerify(password: string): Promise<void>;
+  /** Hashes running and waiting now (read by the metrics at scrape time). */
+  stats(): { running: number; waiting: number };
+}
+
+export interface HasherObserver {
+  waited(): void;
+  refused(): void;
 }
 
 export function assertStrongPassword(password: string, minLength: number): void {
@@ -49,12 +56,16 @@ function decode(stored: string): { salt: Buffer; key: Buffer; params: Argon2Para
   };
 }
 
-export function createHasher(options: { concurrency: number; queueLimit: number }): PasswordHasher {
+export function createHasher(options: { concurrency: number; queueLimit: number }, observe?: HasherObserver): PasswordHasher {
   let running = 0;
   const waiting: (() => void)[] = [];
   async function limited<T>(work: () => Promise<T>): Promise<T> {
     if (running >= options.concurrency) {
-      if (waiting.length >= options.queueLimit) throw new UnavailableError('The server is busy; retry shortly', 1);
+      if (waiting.length >= options.queueLimit) {
+        observe?.refused();
+        throw new UnavailableError('The server is busy; retry shortly', 1);
+      }
+      observe?.waited();
       await new Promise<void>((resolve) => waiting.push(resolve));
     } else {
       running++;
@@ -69,6 +80,7 @@ export function createHasher(options: { concurrency: number; queueLimit: number 
   }
   const dummy = { salt: randomBytes(16) };
   return {
+    stats: () => ({ running, waiting: waiting.length }),
     hash: (password) =>
       limited(async () => {
         const salt = randomBytes(16);

@@ -7,7 +7,8 @@ import { loadConfig, type Config } from '../config.ts';
 import type { Db, Dialect } from '../db/index.ts';
 import { freshDb } from '../db/testing.ts';
 import { fakeClock } from '../lib/clock.ts';
-import { createLogger } from '../lib/logger.ts';
+import { createLogger, type Logger } from '../lib/logger.ts';
+import type { Metrics } from '../lib/metrics.ts';
 import { testOutbox, type SmsSender } from '../sms/sms.ts';
 import { seedLocations } from '../vpn/vpn.service.ts';
 
@@ -37,6 +38,10 @@ export interface HarnessOptions {
   sms?: SmsSender;
   /** Wraps the fresh database the app gets (e.g. to simulate an outage); h.db is the wrapper. */
   wrapDb?: (db: Db) => Db;
+  /** The metrics the app counts into (a test scrapes them); a fresh registry when omitted. */
+  metrics?: Metrics;
+  /** Replaces the silent logger (a test reads the lines). */
+  logger?: Logger;
 }
 
 export async function startHarness(dialect: Dialect, env: Record<string, string> = {}, options: HarnessOptions = {}): Promise<Harness> {
@@ -46,7 +51,7 @@ export async function startHarness(dialect: Dialect, env: Record<string, string>
   const db = options.wrapDb ? options.wrapDb(fresh) : fresh;
   const clock = fakeClock(Date.now());
   const outbox = testOutbox();
-  const app = createApp({ config, db, clock, sms: options.sms ?? outbox, logger: createLogger('silent') });
+  const app = createApp({ config, db, clock, sms: options.sms ?? outbox, logger: options.logger ?? createLogger('silent'), ...(options.metrics ? { metrics: options.metrics } : {}) });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
