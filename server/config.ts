@@ -40,8 +40,8 @@ export interface Config {
   readonly locationsCacheMs: number;
   /** GET /metrics on its own listener; `port` undefined = off (docs/operations.md). */
   readonly metrics: { readonly port: number | undefined; readonly host: string };
-  /** pino-pretty instead of JSON lines (LOG_PRETTY=1, `make start`). */
-  readonly logPretty: boolean;
+  /** pino-pretty instead of JSON lines; undefined: main decides (a terminal in development). */
+  readonly logPretty: boolean | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -204,7 +204,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionCache: { ttlMs: int(env, 'SESSION_CACHE_MS', 500, 0, 1000), maxEntries: int(env, 'SESSION_CACHE_MAX_ENTRIES', 100_000, 0) },
     // Loopback unless told otherwise: the metrics name operations and volumes, not for the public.
     metrics: { port: env.METRICS_PORT ? int(env, 'METRICS_PORT', 0, 0, 65535) : undefined, host: env.METRICS_HOST || '127.0.0.1' },
-    logPretty: bool(env, 'LOG_PRETTY', false),
+    logPretty: env.LOG_PRETTY ? bool(env, 'LOG_PRETTY', false) : undefined,
   };
   return deepFreeze(config);
 }

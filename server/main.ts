@@ -4,7 +4,7 @@ import { createApp } from './app.ts';
 import { startupHints } from './hints.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDb } from './db/index.ts';
-import { createLogger } from './lib/logger.ts';
+import { batchedStdout, createLogger, prettyStdout } from './lib/logger.ts';
 import { systemClock } from './lib/clock.ts';
 import { createMetrics } from './lib/metrics.ts';
 import { pruneRateLimits } from './lib/rate-limit.ts';
@@ -13,7 +13,9 @@ import { seedLocations } from './vpn/vpn.service.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  // Pretty for a person at a terminal in development, JSON lines otherwise (also when piped).
+  const pretty = config.logPretty ?? (config.env === 'development' && process.stdout.isTTY === true);
+  const logger = createLogger(config.logLevel, (pretty && (await prettyStdout())) || batchedStdout());
   if (config.jwt.generated) {
     logger.warn('jwt.secret.generated', { message: 'JWT_SECRET is not set: this process made a random one, so its tokens die with it and other instances refuse them' });
   }

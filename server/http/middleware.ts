@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Caller } from '../context.ts';
-import type { Logger } from '../lib/logger.ts';
+import { runInRequestScope, type Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { RateLimiter } from '../lib/rate-limit.ts';
 import { UnauthenticatedError } from '../lib/errors.ts';
@@ -18,7 +18,10 @@ declare module 'express-serve-static-core' {
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
-/** Accepts a client's X-Request-Id only when short and safe (it ends up in logs). */
+/**
+ * Accepts a client's X-Request-Id only when short and safe (it ends up in logs); the rest of the
+ * request runs in its log scope, so every line it logs names it.
+ */
 export function requestContext(logger: Logger, metrics?: Metrics): RequestHandler {
   return (req, res, next) => {
     const given = req.get('x-request-id');
@@ -31,7 +34,7 @@ export function requestContext(logger: Logger, metrics?: Metrics): RequestHandle
       metrics?.request(req.operationId, req.method, res.statusCode, ms / 1000);
       logger.info('request', { requestId: id, operationId: req.operationId, method: req.method, path: req.path, status: res.statusCode, ms });
     });
-    next();
+    runInRequestScope({ requestId: id, req }, next);
   };
 }
 
