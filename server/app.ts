@@ -1,6 +1,7 @@
 // The composition root: builds every service from explicit dependencies and mounts the
 // whole route table, keyed by the contract's operationIds, in one place.
 import { existsSync, readFileSync } from 'node:fs';
+import type { Tracer } from '@opentelemetry/api';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createAuthService } from './auth/auth.service.ts';
 import { authRoutes } from './auth/auth.routes.ts';
@@ -22,6 +23,7 @@ import type { Clock } from './lib/clock.ts';
 import { systemClock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
 import { createMetrics, type Metrics } from './lib/metrics.ts';
+import { tracedDb, tracedSms, traceRequests } from './lib/tracing.ts';
 import { createHasher } from './lib/passwords.ts';
 import { createLocalRateLimiter, createRateLimiter } from './lib/rate-limit.ts';
 import { consoleSender, testOutbox, twilioSender, type SmsSender, type TestOutbox } from './sms/sms.ts';
@@ -39,6 +41,8 @@ export interface AppOptions {
   sms?: SmsSender;
   /** The process's metrics (main serves them on METRICS_PORT); a fresh registry when omitted. */
   metrics?: Metrics;
+  /** Given when tracing is on (OTEL_*): spans for each request, statement and SMS. */
+  tracer?: Tracer;
   /** True once shutdown has begun: /ready then answers 503 so a load balancer stops sending. */
   draining?: () => boolean;
 }
@@ -53,12 +57,14 @@ function smsFor(config: Config, logger: Logger, given: SmsSender | undefined): {
 }
 
 export function createApp(options: AppOptions) {
-  const { config, db, logger } = options;
+  const { config, logger, tracer } = options;
   const clock = options.clock ?? systemClock;
-  const { sms, outbox } = smsFor(config, logger, options.sms);
+  const { sms: sender, outbox } = smsFor(config, logger, options.sms);
   const metrics = options.metrics ?? createMetrics({ defaults: false });
   const onRefuse = metrics.rateLimited;
-  db.observe?.(metrics.db);
+  options.db.observe?.(metrics.db);
+  const db = tracer ? tracedDb(options.db, tracer) : options.db;
+  const sms = tracer ? tracedSms(sender, tracer, config.testMode ? 'test' : config.sms.provider) : sender;
   const deps: Deps = {
     config,
     db,
@@ -91,6 +97,7 @@ export function createApp(options: AppOptions) {
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.use(apiHeaders(config.hstsMaxAge));
+  if (tracer) app.use(traceRequests(tracer));
   app.use(requestContext(logger, metrics));
   app.use(cors(config.corsOrigins));
 

@@ -7,6 +7,7 @@ import { openDb } from './db/index.ts';
 import { batchedStdout, createLogger, prettyStdout } from './lib/logger.ts';
 import { systemClock } from './lib/clock.ts';
 import { createMetrics } from './lib/metrics.ts';
+import { startTracing } from './lib/tracing.ts';
 import { pruneRateLimits } from './lib/rate-limit.ts';
 import { metricsServer } from './system/metrics.server.ts';
 import { seedLocations } from './vpn/vpn.service.ts';
@@ -19,11 +20,13 @@ async function main(): Promise<void> {
   if (config.jwt.generated) {
     logger.warn('jwt.secret.generated', { message: 'JWT_SECRET is not set: this process made a random one, so its tokens die with it and other instances refuse them' });
   }
+  // Before the database opens, so its first statements are traced too.
+  const tracing = config.tracing ? await startTracing() : undefined;
   const db = await openDb(config.databaseUrl);
   await seedLocations(db);
   let draining = false;
   const metrics = createMetrics();
-  const app = createApp({ config, db, logger, metrics, draining: () => draining });
+  const app = createApp({ config, db, logger, metrics, ...(tracing ? { tracer: tracing.tracer } : {}), draining: () => draining });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -36,7 +39,7 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  logger.info('listening', { url: `http://${host}:${port}`, env: config.env, database: db.dialect, testMode: config.testMode });
+  logger.info('listening', { url: `http://${host}:${port}`, env: config.env, database: db.dialect, testMode: config.testMode, tracing: config.tracing });
   for (const hint of startupHints(config)) logger.info('hint', { hint });
   const scrape = config.metrics.port === undefined ? undefined : metricsServer(metrics.registry);
   if (scrape) {
@@ -68,6 +71,8 @@ async function main(): Promise<void> {
     scrape?.close();
     server.close(async () => {
       await db.close().catch(() => {});
+      // the spans still buffered go out before the exit
+      await tracing?.shutdown().catch(() => {});
       logger.info('stopped');
       process.exit(0);
     });

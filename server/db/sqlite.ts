@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
@@ -16,6 +17,8 @@ interface PendingWrite {
 
 interface QueuedTx {
   fn(tx: Db): Promise<unknown>;
+  /** The caller's async context: its body runs in it, not in whichever caller opened the batch. */
+  context: <R>(run: () => R) => R;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
@@ -119,7 +122,7 @@ export class SqliteDb implements Db {
     const outer = currentTx(this);
     if (outer) return outer.transaction(fn);
     return new Promise<T>((resolve, reject) => {
-      const queued: QueuedTx = { fn, resolve: resolve as (value: unknown) => void, reject };
+      const queued: QueuedTx = { fn, context: AsyncLocalStorage.snapshot(), resolve: resolve as (value: unknown) => void, reject };
       if (this.queuedTx.push(queued) === 1) setImmediate(() => void this.commitTransactions());
     });
   }
@@ -142,7 +145,8 @@ export class SqliteDb implements Db {
         const scope: TxScope = { owner: this, active: true, after: [], tx: this.txHandle(() => scope.active, (f) => scope.after.push(f)) };
         this.db.exec('SAVEPOINT tx');
         try {
-          const value = await txContext.run(scope, () => queued.fn(scope.tx));
+          // in the caller's request scope and trace, so its log lines and spans are its own
+          const value = await queued.context(() => txContext.run(scope, () => queued.fn(scope.tx)));
           scope.active = false;
           this.db.exec('RELEASE tx');
           outcomes.push({ scope, ok: true, value });

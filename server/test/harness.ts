@@ -1,6 +1,7 @@
 // Test harness: the real app on port 0 over a fresh database of the given dialect, with a fake
 // clock and an SMS outbox injected. Tests talk HTTP to it and read the database directly.
 import type { AddressInfo } from 'node:net';
+import type { Tracer } from '@opentelemetry/api';
 import { createServer, type Server } from 'node:http';
 import { createApp } from '../app.ts';
 import { loadConfig, type Config } from '../config.ts';
@@ -42,6 +43,8 @@ export interface HarnessOptions {
   metrics?: Metrics;
   /** Replaces the silent logger (a test reads the lines). */
   logger?: Logger;
+  /** Turns tracing on with this tracer. */
+  tracer?: Tracer;
 }
 
 export async function startHarness(dialect: Dialect, env: Record<string, string> = {}, options: HarnessOptions = {}): Promise<Harness> {
@@ -51,7 +54,7 @@ export async function startHarness(dialect: Dialect, env: Record<string, string>
   const db = options.wrapDb ? options.wrapDb(fresh) : fresh;
   const clock = fakeClock(Date.now());
   const outbox = testOutbox();
-  const app = createApp({ config, db, clock, sms: options.sms ?? outbox, logger: options.logger ?? createLogger('silent'), ...(options.metrics ? { metrics: options.metrics } : {}) });
+  const app = createApp({ config, db, clock, sms: options.sms ?? outbox, logger: options.logger ?? createLogger('silent'), ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.tracer ? { tracer: options.tracer } : {}) });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
