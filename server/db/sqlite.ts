@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { limitsSchema } from './migrations.ts';
+import { Mutex } from './mutex.ts';
 import { currentTx, remember, runAfterCommit, toParams, txContext, type TxScope } from './shared.ts';
 import type { Db, DbObserver } from './types.ts';
 
@@ -24,30 +25,6 @@ interface QueuedTx {
 }
 
 const DML = /^\s*(insert|update|delete|replace)\b/i;
-
-/** FIFO lock; `unlock` hands it straight to the next waiter so nobody can slip in between. */
-class Mutex {
-  private held = false;
-  private readonly waiters: Array<() => void> = [];
-
-  get locked(): boolean {
-    return this.held;
-  }
-
-  async lock(): Promise<void> {
-    if (!this.held) {
-      this.held = true;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiters.push(resolve));
-  }
-
-  unlock(): void {
-    const next = this.waiters.shift();
-    if (next) next();
-    else this.held = false;
-  }
-}
 
 /**
  * node:sqlite is synchronous, so a statement runs atomically with respect to other JS; only an
@@ -292,22 +269,18 @@ export class SqliteDb implements Db {
     }
   }
 
+  // `changes` is only updated by INSERT/UPDATE/DELETE: after a SELECT or DDL it still holds the
+  // previous statement's count, so anything else is measured with total_changes().
   private runNow(sql: string, params?: readonly unknown[]): number {
     try {
-      return this.runStatement(sql, params);
+      const stmt = this.stmt(sql);
+      if (DML.test(sql)) return Number(stmt.run(...(toParams(params) as SQLInputValue[])).changes);
+      const before = this.totalChanges();
+      stmt.run(...(toParams(params) as SQLInputValue[]));
+      return this.totalChanges() - before;
     } catch (error) {
       return this.failed(error);
     }
-  }
-
-  // `changes` is only updated by INSERT/UPDATE/DELETE: after a SELECT or DDL it still holds the
-  // previous statement's count, so anything else is measured with total_changes().
-  private runStatement(sql: string, params?: readonly unknown[]): number {
-    const stmt = this.stmt(sql);
-    if (DML.test(sql)) return Number(stmt.run(...(toParams(params) as SQLInputValue[])).changes);
-    const before = this.totalChanges();
-    stmt.run(...(toParams(params) as SQLInputValue[]));
-    return this.totalChanges() - before;
   }
 
   private totalChanges(): number {
