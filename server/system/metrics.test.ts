@@ -110,6 +110,29 @@ for (const dialect of DIALECTS) {
       else expect(moved('barqnet_db_sqlite_commit_batch_size_count{kind="transaction"}')).toBeGreaterThan(0);
     });
 
+    it('metrics_smsFailureAndLockout_countedWithTheirLabels', async () => {
+      const own = createMetrics({ defaults: false });
+      const failing = await startHarness(dialect, { LOGIN_MAX_FAILURES: '1' }, { metrics: own, sms: { send: () => Promise.reject(new Error('provider down')) } });
+      try {
+        const phone = '+442071838750';
+        expect((await failing.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: phone } })).status).toBe(503);
+        const login = () => failing.request('POST', '/v1/auth/login', { body: { phoneNumber: phone, password: 'WrongPass123' } });
+        expect((await login()).status).toBe(401);
+        expect((await login()).status).toBe(429);
+        const after = parse(await own.registry.metrics());
+        expect({
+          smsFailed: after.get('barqnet_otp_sends_total{outcome="sms_failed",country="44"}'),
+          failure: after.get('barqnet_sign_ins_total{method="password",outcome="failure"}'),
+          locked: after.get('barqnet_sign_ins_total{method="password",outcome="locked"}'),
+          lockouts: after.get('barqnet_login_lockouts_total'),
+          loginLimit: after.get('barqnet_rate_limit_refusals_total{limit="login"}'),
+          sent: after.get('barqnet_otp_sends_total{outcome="sent",country="44"}'),
+        }).toEqual({ smsFailed: 1, failure: 1, locked: 1, lockouts: 1, loginLimit: 1, sent: undefined });
+      } finally {
+        await failing.close();
+      }
+    });
+
     it('metrics_otherPathsAndMethods_areRefused', async () => {
       expect((await fetch(scrapeUrl.replace('/metrics', '/'))).status).toBe(404);
       expect((await fetch(scrapeUrl, { method: 'POST' })).status).toBe(405);
