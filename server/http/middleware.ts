@@ -1,5 +1,6 @@
 // Cross-cutting request handling, in the order app.ts mounts it.
 import { randomUUID } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
 import type { RequestHandler } from 'express';
 import type { Caller } from '../context.ts';
 import { runInRequestScope, type Logger } from '../lib/logger.ts';
@@ -34,7 +35,7 @@ export function requestContext(logger: Logger, metrics?: Metrics): RequestHandle
       metrics?.request(req.operationId, req.method, res.statusCode, ms / 1000);
       logger.info('request', { requestId: id, operationId: req.operationId, method: req.method, path: req.path, status: res.statusCode, ms });
     });
-    runInRequestScope({ requestId: id, req }, next);
+    runInRequestScope({ requestId: id, req, traceId: trace.getActiveSpan()?.spanContext().traceId }, next);
   };
 }
 

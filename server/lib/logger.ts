@@ -74,6 +74,8 @@ function batchedWriter(): (line: string) => void {
 export interface RequestScope {
   requestId: string;
   req: { operationId?: string | undefined };
+  /** The request's OpenTelemetry trace, when tracing is on: logs and traces join on it. */
+  traceId?: string | undefined;
 }
 
 // One context slot per process, like Node's own async context: it holds no state of its own,
@@ -96,7 +98,7 @@ export function createLogger(level: Level | 'silent' = 'info', write: (line: str
       formatters: { level: (label) => ({ level: label }), log: (fields) => redact(fields) as Record<string, unknown> },
       mixin() {
         const scope = scopes.getStore();
-        return scope ? { requestId: scope.requestId, operationId: scope.req.operationId } : NO_SCOPE;
+        return scope ? { requestId: scope.requestId, operationId: scope.req.operationId, traceId: scope.traceId } : NO_SCOPE;
       },
       // the fields logged win over the scope's (the request line names its own requestId)
       mixinMergeStrategy: (fields, scope) => (scope === NO_SCOPE ? fields : Object.assign(scope, fields)),

@@ -4,15 +4,17 @@ import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../test/harness.ts';
+import { createLogger } from './logger.ts';
 import { startTracing, type Tracing } from './tracing.ts';
 
 describe('tracing', () => {
   const exporter = new InMemorySpanExporter();
+  const logLines: { msg: string; traceId?: string; requestId?: string }[] = [];
   let tracing: Tracing;
   let h: Harness;
   beforeAll(async () => {
     tracing = await startTracing({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-    h = await startHarness('sqlite', {}, { tracer: tracing.tracer });
+    h = await startHarness('sqlite', {}, { tracer: tracing.tracer, logger: createLogger('info', (line) => void logLines.push(JSON.parse(line))) });
   });
   afterAll(async () => {
     await h.close();
@@ -87,6 +89,9 @@ describe('tracing', () => {
     const sms = spans.find((s) => s.name === 'sms send')!;
     expect(parentOf(sms)).toBe(server.spanContext().spanId);
     expect(JSON.stringify(sms.attributes)).not.toContain('+14155552672');
+    // the request's log lines name its trace
+    const line = logLines.filter((l) => l.msg === 'request').at(-1)!;
+    expect(line.traceId).toBe(server.spanContext().traceId);
   });
 
   it('trace_incomingTraceparent_isContinued', async () => {
