@@ -41,6 +41,7 @@ const NOT_RUN: { file: string; command: RegExp; reason: string }[] = [
   { file: 'docs/clients.md', command: /^curl -fsSLO https:\/\/repo1\.maven\.org\//, reason: 'make clients (in make test) downloads the same pinned jar, sha1-checked (scripts/clients/generate)' },
   { file: 'docs/clients.md', command: /^java -jar openapi-generator-cli-/, reason: 'make clients (in make test) runs this generation with every config of clients/config/ (scripts/clients/generate)' },
   { file: 'docs/operations.md', command: /^pg_restore /, reason: 'needs a production PostgreSQL database and its dump' },
+  { file: 'docs/operations.md', command: /^OTEL_TRACES_EXPORTER=otlp /, reason: 'runs until stopped and exports to an OpenTelemetry collector; server/lib/tracing.test.ts tests the spans' },
 ];
 /** TypeScript blocks: all are type-checked; each is either run (`run`) or excused (`reason`). */
 const TS_BLOCKS: { file: string; contains: string; run?: true; reason?: string }[] = [

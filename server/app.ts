@@ -1,6 +1,7 @@
 // The composition root: builds every service from explicit dependencies and mounts the
 // whole route table, keyed by the contract's operationIds, in one place.
 import { existsSync, readFileSync } from 'node:fs';
+import type { Tracer } from '@opentelemetry/api';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createAuthService } from './auth/auth.service.ts';
 import { authRoutes } from './auth/auth.routes.ts';
@@ -21,6 +22,8 @@ import { validateRequests } from './http/validation.ts';
 import type { Clock } from './lib/clock.ts';
 import { systemClock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
+import { createMetrics, type Metrics } from './lib/metrics.ts';
+import { tracedDb, tracedSms, traceRequests } from './lib/tracing.ts';
 import { createHasher } from './lib/passwords.ts';
 import { createLocalRateLimiter, createRateLimiter } from './lib/rate-limit.ts';
 import { consoleSender, testOutbox, twilioSender, type SmsSender, type TestOutbox } from './sms/sms.ts';
@@ -36,6 +39,10 @@ export interface AppOptions {
   logger: Logger;
   clock?: Clock;
   sms?: SmsSender;
+  /** The process's metrics (main serves them on METRICS_PORT); a fresh registry when omitted. */
+  metrics?: Metrics;
+  /** Given when tracing is on (OTEL_*): spans for each request, statement and SMS. */
+  tracer?: Tracer;
   /** True once shutdown has begun: /ready then answers 503 so a load balancer stops sending. */
   draining?: () => boolean;
 }
@@ -50,22 +57,30 @@ function smsFor(config: Config, logger: Logger, given: SmsSender | undefined): {
 }
 
 export function createApp(options: AppOptions) {
-  const { config, db, logger } = options;
+  const { config, logger, tracer } = options;
   const clock = options.clock ?? systemClock;
-  const { sms, outbox } = smsFor(config, logger, options.sms);
+  const { sms: sender, outbox } = smsFor(config, logger, options.sms);
+  const metrics = options.metrics ?? createMetrics({ defaults: false });
+  const onRefuse = metrics.rateLimited;
+  options.db.observe?.(metrics.db);
+  const db = tracer ? tracedDb(options.db, tracer) : options.db;
+  const sms = tracer ? tracedSms(sender, tracer, config.testMode ? 'test' : config.sms.provider) : sender;
   const deps: Deps = {
     config,
     db,
     clock,
     logger,
+    metrics,
     sms,
     outbox,
     jwt: createJwt(config.jwt),
     secrets: createSecrets(config.jwt.secret),
-    hasher: createHasher(config.hash),
-    limiter: createRateLimiter(db, clock),
-    requestLimiter: createLocalRateLimiter(db, clock, { syncMs: config.rateLimitSyncMs, onSyncError: (error) => logger.warn('rate_limit.sync_failed', { error: String(error) }) }),
+    hasher: createHasher(config.hash, metrics.hasher),
+    limiter: createRateLimiter(db, clock, { onRefuse }),
+    requestLimiter: createLocalRateLimiter(db, clock, { syncMs: config.rateLimitSyncMs, onRefuse, onSyncError: (error) => logger.warn('rate_limit.sync_failed', { error: String(error) }) }),
   };
+  metrics.sources.hasher = deps.hasher.stats;
+  if (db.poolStats) metrics.sources.pool = () => db.poolStats!();
   const spec = loadSpec(generated('openapi.json'));
   const otp = createOtpService(deps);
   const sessions = createSessionService(deps);
@@ -82,7 +97,8 @@ export function createApp(options: AppOptions) {
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.use(apiHeaders(config.hstsMaxAge));
-  app.use(requestContext(logger));
+  if (tracer) app.use(traceRequests(tracer));
+  app.use(requestContext(logger, metrics));
   app.use(cors(config.corsOrigins));
 
   const publicSpecJson = readFileSync(generated('openapi.public.json'));

@@ -16,6 +16,18 @@ function refusal(env: Record<string, string>): string {
 }
 
 describe('loadConfig', () => {
+  it('loadConfig_observability_metricsOffOnLoopbackAndTracingOnlyWhenOtelSaysSo', () => {
+    expect(loadConfig({}).metrics).toEqual({ port: undefined, host: '127.0.0.1' });
+    expect(loadConfig({ METRICS_PORT: '9464' }).metrics).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(refusal({ METRICS_PORT: 'ninety' })).toMatch(/METRICS_PORT/);
+    expect(loadConfig({}).tracing).toBe(false);
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'otlp' }).tracing).toBe(true);
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }).tracing).toBe(true);
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }).tracing).toBe(false);
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_SDK_DISABLED: 'true' }).tracing).toBe(false);
+    expect([loadConfig({}).logPretty, loadConfig({ LOG_PRETTY: '1' }).logPretty, loadConfig({ LOG_PRETTY: '0' }).logPretty]).toEqual([undefined, true, false]);
+  });
+
   it('loadConfig_emptyEnvironment_hasTheDocumentedDefaults', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({

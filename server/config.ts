@@ -40,6 +40,12 @@ export interface Config {
   readonly locationsCacheMs: number;
   /** server/auth/retention.ts; intervalSeconds 0 = off */
   readonly retention: { readonly intervalSeconds: number; readonly batchSize: number; readonly codesSeconds: number; readonly loginFailuresSeconds: number; readonly sessionsSeconds: number };
+  /** GET /metrics on its own listener; `port` undefined = off (docs/operations.md). */
+  readonly metrics: { readonly port: number | undefined; readonly host: string };
+  /** pino-pretty instead of JSON lines; undefined: main decides (a terminal in development). */
+  readonly logPretty: boolean | undefined;
+  /** OpenTelemetry traces: on when OTEL_TRACES_EXPORTER or an OTLP endpoint is set (and the SDK not disabled). */
+  readonly tracing: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -211,8 +217,20 @@ export function loadConfig(env: Env = process.env): Config {
       loginFailuresSeconds: int(env, 'RETENTION_LOGIN_FAILURES_SECONDS', 86_400, 0),
       sessionsSeconds: int(env, 'RETENTION_SESSIONS_SECONDS', 604_800, 0),
     },
+    // Loopback unless told otherwise: the metrics name operations and volumes, not for the public.
+    metrics: { port: env.METRICS_PORT ? int(env, 'METRICS_PORT', 0, 0, 65535) : undefined, host: env.METRICS_HOST || '127.0.0.1' },
+    logPretty: env.LOG_PRETTY ? bool(env, 'LOG_PRETTY', false) : undefined,
+    tracing: tracingWanted(env),
   };
   return deepFreeze(config);
+}
+
+/** Off by default: only the standard variables that name where traces go switch them on. */
+function tracingWanted(env: Env): boolean {
+  if (env.OTEL_SDK_DISABLED?.toLowerCase() === 'true') return false;
+  const exporters = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  if (exporters.includes('none')) return false;
+  return exporters.length > 0 || Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
 }
 
 function deepFreeze<T>(value: T): T {

@@ -5,6 +5,7 @@ import type { Jwt } from './auth/jwt.ts';
 import type { Secrets } from './auth/secrets.ts';
 import type { Clock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
+import type { Metrics } from './lib/metrics.ts';
 import type { PasswordHasher } from './lib/passwords.ts';
 import type { RateLimiter } from './lib/rate-limit.ts';
 import type { SmsSender, TestOutbox } from './sms/sms.ts';
@@ -14,6 +15,7 @@ export interface Deps {
   db: Db;
   clock: Clock;
   logger: Logger;
+  metrics: Metrics;
   sms: SmsSender;
   /** Present only in test mode: the messages the bypass reads. */
   outbox: TestOutbox | undefined;

@@ -4,22 +4,30 @@ import { createApp } from './app.ts';
 import { startupHints } from './hints.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDb } from './db/index.ts';
-import { createLogger } from './lib/logger.ts';
+import { batchedStdout, createLogger, prettyStdout } from './lib/logger.ts';
 import { systemClock } from './lib/clock.ts';
+import { createMetrics } from './lib/metrics.ts';
+import { startTracing } from './lib/tracing.ts';
 import { pruneRateLimits } from './lib/rate-limit.ts';
 import { startRetention } from './auth/retention.ts';
+import { metricsServer } from './system/metrics.server.ts';
 import { seedLocations } from './vpn/vpn.service.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  // Pretty for a person at a terminal in development, JSON lines otherwise (also when piped).
+  const pretty = config.logPretty ?? (config.env === 'development' && process.stdout.isTTY === true);
+  const logger = createLogger(config.logLevel, (pretty && (await prettyStdout())) || batchedStdout());
   if (config.jwt.generated) {
     logger.warn('jwt.secret.generated', { message: 'JWT_SECRET is not set: this process made a random one, so its tokens die with it and other instances refuse them' });
   }
+  // Before the database opens, so its first statements are traced too.
+  const tracing = config.tracing ? await startTracing() : undefined;
   const db = await openDb(config.databaseUrl);
   await seedLocations(db);
   let draining = false;
-  const app = createApp({ config, db, logger, draining: () => draining });
+  const metrics = createMetrics();
+  const app = createApp({ config, db, logger, metrics, ...(tracing ? { tracer: tracing.tracer } : {}), draining: () => draining });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -33,8 +41,14 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  logger.info('listening', { url: `http://${host}:${port}`, env: config.env, database: db.dialect, testMode: config.testMode });
+  logger.info('listening', { url: `http://${host}:${port}`, env: config.env, database: db.dialect, testMode: config.testMode, tracing: config.tracing });
   for (const hint of startupHints(config)) logger.info('hint', { hint });
+  const scrape = config.metrics.port === undefined ? undefined : metricsServer(metrics.registry);
+  if (scrape) {
+    await listen(scrape, config.metrics.port!, config.metrics.host, 'METRICS_PORT');
+    const at = scrape.address();
+    logger.info('metrics.listening', { url: `http://${config.metrics.host}:${typeof at === 'object' && at ? at.port : config.metrics.port}/metrics` });
+  }
 
   // Shutdown in three steps: drain (the listener stays open and every request gets its real
   // answer, while /ready says 503 so a load balancer stops sending), close the listener, then
@@ -56,8 +70,11 @@ async function main(): Promise<void> {
     }, config.shutdownTimeoutMs);
     force.unref();
     // close() also ends the keep-alive sockets that are idle now; busy ones end after their answer.
+    scrape?.close();
     server.close(async () => {
       await db.close().catch(() => {});
+      // the spans still buffered go out before the exit
+      await tracing?.shutdown().catch(() => {});
       logger.info('stopped');
       process.exit(0);
     });
@@ -81,11 +98,11 @@ async function main(): Promise<void> {
 }
 
 /** Listens, turning a busy or forbidden port into a one-line start-up error instead of a stack. */
-function listen(server: Server, port: number, host: string): Promise<void> {
+function listen(server: Server, port: number, host: string, portName = 'PORT'): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL') {
-        reject(new ConfigError(`cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use (set PORT to another one)' : error.code === 'EACCES' ? 'permission denied (use a port above 1023)' : 'the address is not on this machine (check HOST)'}`));
+        reject(new ConfigError(`cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? `the port is in use (set ${portName} to another one)` : error.code === 'EACCES' ? 'permission denied (use a port above 1023)' : 'the address is not on this machine (check HOST)'}`));
       } else reject(error);
     });
     server.listen(port, host, () => resolve());

@@ -6,6 +6,7 @@ import type { Db } from '../db/index.ts';
 import { isUniqueViolation } from '../db/index.ts';
 import { ConflictError, InvalidCredentialsError, NotFoundError, RateLimitedError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
+import type { SignInMethod } from '../lib/metrics.ts';
 import { assertStrongPassword } from '../lib/passwords.ts';
 import { needsProfile, userView } from '../user/user.view.ts';
 import * as otpStore from './otp.store.ts';
@@ -21,7 +22,7 @@ export interface DeviceClaim {
 }
 
 export function createAuthService(deps: Deps, otp: OtpService, sessions: SessionService) {
-  const { config, clock, db, hasher } = deps;
+  const { config, clock, db, hasher, metrics } = deps;
 
   /** Opens a session on a device row of its own (see deviceForSignIn), or on `reuseDeviceRowId`
    *  when that row of the user still exists (a password change re-issuing on the caller's device). */
@@ -38,7 +39,20 @@ export function createAuthService(deps: Deps, otp: OtpService, sessions: Session
     return { success: true, user: await userView(db, user, signedIn.deviceRowId), ...signedIn.tokens, needsProfile: needsProfile(user) };
   }
 
-  async function register(input: { phone: string; password: string; verificationToken: string; ip: string } & DeviceClaim): Promise<AuthResult> {
+  /** Counts the sign-in's outcome: success when `work` resolves, else failure (locked: lockout). */
+  async function counted<T>(method: SignInMethod, work: () => Promise<T>): Promise<T> {
+    try {
+      const done = await work();
+      metrics.signIn(method, 'success');
+      return done;
+    } catch (error) {
+      metrics.signIn(method, error instanceof RateLimitedError ? 'locked' : 'failure');
+      throw error;
+    }
+  }
+
+  const register = (input: { phone: string; password: string; verificationToken: string; ip: string } & DeviceClaim) => counted('register', () => registerNow(input));
+  async function registerNow(input: { phone: string; password: string; verificationToken: string; ip: string } & DeviceClaim): Promise<AuthResult> {
     assertStrongPassword(input.password, 8);
     // Check the token before spending a hash on it; it is spent in the transaction below.
     await otp.assertVerificationToken(input.verificationToken, input.phone);
@@ -78,10 +92,15 @@ export function createAuthService(deps: Deps, otp: OtpService, sessions: Session
       if (retry === 0) await otpStore.insertLoginFailure(tx, newId('lf'), phone, ip, now);
       return retry;
     });
-    if (retryAfter > 0) throw new RateLimitedError(retryAfter, `Too many failed password attempts. Please wait ${retryAfter} seconds.`);
+    if (retryAfter > 0) {
+      metrics.lockout();
+      metrics.rateLimited('login');
+      throw new RateLimitedError(retryAfter, `Too many failed password attempts. Please wait ${retryAfter} seconds.`);
+    }
   }
 
-  async function login(input: { phone: string; password: string; ip: string } & DeviceClaim): Promise<AuthResult> {
+  const login = (input: { phone: string; password: string; ip: string } & DeviceClaim) => counted('password', () => loginNow(input));
+  async function loginNow(input: { phone: string; password: string; ip: string } & DeviceClaim): Promise<AuthResult> {
     await claimPasswordAttempt(input.phone, input.ip);
     const user = await store.findUserByPhone(db, input.phone);
     // Unknown numbers cost a hash too, so the answer time does not tell which numbers have accounts.
@@ -99,7 +118,8 @@ export function createAuthService(deps: Deps, otp: OtpService, sessions: Session
     return id;
   }
 
-  async function signInWithOtp(input: { phone: string; otp: string; sessionId: string } & DeviceClaim): Promise<AuthResult> {
+  const signInWithOtp = (input: { phone: string; otp: string; sessionId: string } & DeviceClaim) => counted('otp', () => signInWithOtpNow(input));
+  async function signInWithOtpNow(input: { phone: string; otp: string; sessionId: string } & DeviceClaim): Promise<AuthResult> {
     // The code is spent in the transaction that creates the account and the session, or not at all.
     const attempt = () =>
       otp.check(input.phone, input.otp, input.sessionId, async (tx) => {

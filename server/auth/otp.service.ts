@@ -10,10 +10,13 @@ import * as store from './otp.store.ts';
 const HOUR = 3_600_000;
 
 export function createOtpService(deps: Deps) {
-  const { config, clock, db, secrets } = deps;
+  const { config, clock, db, secrets, metrics } = deps;
 
   async function send(phone: string, ip: string): Promise<{ sessionId: string; expiresIn: number }> {
-    await deps.limiter.hit(`otp-ip:${ip}`, config.otp.sendsPerIpPerHour, 3600);
+    await deps.limiter.hit(`otp-ip:${ip}`, config.otp.sendsPerIpPerHour, 3600).catch((error: unknown) => {
+      metrics.otpSend('rate_limited', phone);
+      throw error;
+    });
     const now = clock.now();
     const code = newOtpCode();
     const id = newId('otp');
@@ -26,10 +29,15 @@ export function createOtpService(deps: Deps) {
       await store.insertCode(tx, { id, phone_number: phone, code_hash: secrets.otpHash(phone, code), expires_at: now + config.otp.ttl * 1000, created_at: now, ip });
       return 0;
     });
-    if (retryAfter > 0) throw new RateLimitedError(retryAfter, `Too many OTP requests. Please wait ${retryAfter} seconds.`);
+    if (retryAfter > 0) {
+      metrics.otpSend('rate_limited', phone);
+      metrics.rateLimited('otp-phone');
+      throw new RateLimitedError(retryAfter, `Too many OTP requests. Please wait ${retryAfter} seconds.`);
+    }
     try {
       await deps.sms.send(phone, `Your BarqNet code is ${code}. It expires in ${Math.round(config.otp.ttl / 60)} minutes.`);
     } catch (error) {
+      metrics.otpSend('sms_failed', phone);
       deps.logger.error('sms.failed', { error: (error as Error).message });
       // A send that never reached the phone neither counts against the hourly limit nor stays usable.
       await store.deleteCode(db, id);
@@ -37,6 +45,7 @@ export function createOtpService(deps: Deps) {
     }
     // Earlier codes stay: each is bound to its own session, and a resend by someone who only
     // knows the number must not void the code its owner is typing.
+    metrics.otpSend('sent', phone);
     return { sessionId: id, expiresIn: config.otp.ttl };
   }
 
@@ -61,6 +70,7 @@ export function createOtpService(deps: Deps) {
       }
       return { remaining: max - (await store.recordWrongAttempt(tx, otp.id, max, now)) };
     });
+    metrics.otpCheck('done' in outcome);
     if (!('done' in outcome)) throw new InvalidOtpError(Math.max(0, outcome.remaining));
     return outcome.done;
   }

@@ -91,14 +91,16 @@ export function createSessionService(deps: Deps) {
       const graceMs = config.refreshGraceSeconds * 1000;
       if (graceMs > 0 && now - row.rotated_at <= graceMs) {
         const next = await store.findRefreshToken(tx, sha256(successor));
-        if (next && next.revoked_at === null) return { kind: 'rotated' as const, row };
+        if (next && next.revoked_at === null) return { kind: 'grace_replay' as const, row };
         return { kind: 'invalid' as const };
       }
       await revoke(tx, { sessionId: row.session_id }, 'refresh_token_reuse');
       return { kind: 'reused' as const };
     });
+    deps.metrics.refresh(outcome.kind);
     switch (outcome.kind) {
       case 'rotated':
+      case 'grace_replay':
         return pair({ userId: outcome.row.user_id, sessionId: outcome.row.session_id }, successor, now);
       case 'expired':
         throw new UnauthenticatedError('TOKEN_EXPIRED', 'The refresh token has expired; sign in again');

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { DatabaseUnavailableError, mapPgError } from './errors.ts';
 import { currentTx, remember, runAfterCommit, toParams, txContext, type TxScope } from './shared.ts';
 import { listenPg } from './pg-listen.ts';
-import type { Db, Listening, ListenHandlers } from './types.ts';
+import type { Db, DbObserver, Listening, ListenHandlers } from './types.ts';
 
 type Row = Record<string, unknown>;
 type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -26,10 +26,16 @@ function toPg(sql: string): string {
   });
 }
 
-async function query<T>(client: Queryable, sql: string, params?: readonly unknown[]): Promise<pg.QueryResult & { rows: T[] }> {
+/** Where failed statements are counted; one per PostgresDb, shared with its transactions. */
+interface Observed {
+  observer?: DbObserver | undefined;
+}
+
+async function query<T>(client: Queryable, sql: string, params: readonly unknown[] | undefined, seen: Observed): Promise<pg.QueryResult & { rows: T[] }> {
   try {
     return await client.query(toPg(sql), toParams(params));
   } catch (err) {
+    seen.observer?.queryError();
     throw mapPgError(err);
   }
 }
@@ -40,6 +46,7 @@ export class PostgresDb implements Db {
   private ended = false;
   private readonly listeners = new Set<Listening>();
   private readonly url: string;
+  private readonly seen: Observed = {};
 
   constructor(url: string) {
     this.url = url;
@@ -52,7 +59,7 @@ export class PostgresDb implements Db {
   async all<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]> {
     const tx = currentTx(this);
     if (tx) return tx.all<T>(sql, params);
-    return (await query<T>(this.pool, sql, params)).rows;
+    return (await query<T>(this.pool, sql, params, this.seen)).rows;
   }
 
   async one<T = Row>(sql: string, params?: readonly unknown[]): Promise<T | undefined> {
@@ -62,11 +69,19 @@ export class PostgresDb implements Db {
   async run(sql: string, params?: readonly unknown[]): Promise<number> {
     const tx = currentTx(this);
     if (tx) return tx.run(sql, params);
-    return (await query(this.pool, sql, params)).rowCount ?? 0;
+    return (await query(this.pool, sql, params, this.seen)).rowCount ?? 0;
   }
 
   async ping(): Promise<void> {
     await this.all('SELECT 1');
+  }
+
+  observe(observer: DbObserver): void {
+    this.seen.observer = observer;
+  }
+
+  poolStats(): { total: number; idle: number; waiting: number } {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
   }
 
   listen(channel: string, handlers: ListenHandlers): Listening {
@@ -101,11 +116,11 @@ export class PostgresDb implements Db {
       broken = err;
     };
     client.on('error', onError);
-    const scope: TxScope = { owner: this, active: true, after: [], tx: txHandle(client, () => scope.active, (fn) => scope.after.push(fn)) };
+    const scope: TxScope = { owner: this, active: true, after: [], tx: txHandle(client, this.seen, () => scope.active, (fn) => scope.after.push(fn)) };
     try {
-      await query(client, 'BEGIN');
+      await query(client, 'BEGIN', undefined, this.seen);
       const result = await txContext.run(scope, () => fn(scope.tx));
-      await query(client, 'COMMIT');
+      await query(client, 'COMMIT', undefined, this.seen);
       scope.active = false;
       runAfterCommit(scope);
       return result;
@@ -130,22 +145,22 @@ export class PostgresDb implements Db {
   }
 }
 
-function txHandle(client: pg.PoolClient, isLive: () => boolean, after: (fn: () => void) => void): Db {
+function txHandle(client: pg.PoolClient, seen: Observed, isLive: () => boolean, after: (fn: () => void) => void): Db {
   const live = () => {
     if (!isLive()) throw new Error('transaction already finished');
   };
   const tx: Db = {
     dialect: 'postgres',
-    all: async <T = Row>(sql: string, params?: readonly unknown[]) => (live(), (await query<T>(client, sql, params)).rows),
-    one: async <T = Row>(sql: string, params?: readonly unknown[]) => (live(), (await query<T>(client, sql, params)).rows[0]),
-    run: async (sql: string, params?: readonly unknown[]) => (live(), (await query(client, sql, params)).rowCount ?? 0),
+    all: async <T = Row>(sql: string, params?: readonly unknown[]) => (live(), (await query<T>(client, sql, params, seen)).rows),
+    one: async <T = Row>(sql: string, params?: readonly unknown[]) => (live(), (await query<T>(client, sql, params, seen)).rows[0]),
+    run: async (sql: string, params?: readonly unknown[]) => (live(), (await query(client, sql, params, seen)).rowCount ?? 0),
     transaction: async <T>(fn: (tx: Db) => Promise<T>) => (live(), fn(tx)),
     afterCommit: (fn: () => void) => (live(), after(fn)),
     listen: () => {
       throw new Error('listen() called inside a transaction');
     },
-    notify: async (channel: string, payload: string) => (live(), void (await query(client, 'SELECT pg_notify($1, $2)', [channel, payload]))),
-    ping: async () => (live(), void (await query(client, 'SELECT 1'))),
+    notify: async (channel: string, payload: string) => (live(), void (await query(client, 'SELECT pg_notify($1, $2)', [channel, payload], seen))),
+    ping: async () => (live(), void (await query(client, 'SELECT 1', undefined, seen))),
     close: async () => {
       throw new Error('close() called inside a transaction');
     },

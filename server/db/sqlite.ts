@@ -1,10 +1,12 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { limitsSchema } from './migrations.ts';
 import { mapSqliteError } from './errors.ts';
+import { Mutex } from './mutex.ts';
 import { currentTx, remember, runAfterCommit, toParams, txContext, type TxScope } from './shared.ts';
-import type { Db } from './types.ts';
+import type { Db, DbObserver } from './types.ts';
 
 type Row = Record<string, unknown>;
 
@@ -22,35 +24,13 @@ export function sqliteFiles(file: string): string[] {
 
 interface QueuedTx {
   fn(tx: Db): Promise<unknown>;
+  /** The caller's async context: its body runs in it, not in whichever caller opened the batch. */
+  context: <R>(run: () => R) => R;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
 
 const DML = /^\s*(insert|update|delete|replace)\b/i;
-
-/** FIFO lock; `unlock` hands it straight to the next waiter so nobody can slip in between. */
-class Mutex {
-  private held = false;
-  private readonly waiters: Array<() => void> = [];
-
-  get locked(): boolean {
-    return this.held;
-  }
-
-  async lock(): Promise<void> {
-    if (!this.held) {
-      this.held = true;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiters.push(resolve));
-  }
-
-  unlock(): void {
-    const next = this.waiters.shift();
-    if (next) next();
-    else this.held = false;
-  }
-}
 
 /**
  * node:sqlite is synchronous, so a statement runs atomically with respect to other JS; only an
@@ -63,6 +43,7 @@ export class SqliteDb implements Db {
   private readonly mutex = new Mutex();
   private pending: PendingWrite[] = [];
   private queuedTx: QueuedTx[] = [];
+  private observer: DbObserver | undefined;
 
   /** `file` is a path (relative to cwd) or ':memory:' */
   constructor(file: string) {
@@ -99,6 +80,10 @@ export class SqliteDb implements Db {
     });
   }
 
+  observe(observer: DbObserver): void {
+    this.observer = observer;
+  }
+
   ping(): Promise<void> {
     return this.one('SELECT 1').then(() => undefined);
   }
@@ -120,7 +105,7 @@ export class SqliteDb implements Db {
     const outer = currentTx(this);
     if (outer) return outer.transaction(fn);
     return new Promise<T>((resolve, reject) => {
-      const queued: QueuedTx = { fn, resolve: resolve as (value: unknown) => void, reject };
+      const queued: QueuedTx = { fn, context: AsyncLocalStorage.snapshot(), resolve: resolve as (value: unknown) => void, reject };
       if (this.queuedTx.push(queued) === 1) setImmediate(() => void this.commitTransactions());
     });
   }
@@ -135,6 +120,7 @@ export class SqliteDb implements Db {
     await this.mutex.lock();
     const batch = this.queuedTx;
     this.queuedTx = [];
+    this.observer?.batch('transaction', batch.length);
     const outcomes: { scope: TxScope; ok: boolean; value: unknown }[] = [];
     try {
       this.db.exec('BEGIN IMMEDIATE');
@@ -142,7 +128,8 @@ export class SqliteDb implements Db {
         const scope: TxScope = { owner: this, active: true, after: [], tx: this.txHandle(() => scope.active, (f) => scope.after.push(f)) };
         this.db.exec('SAVEPOINT tx');
         try {
-          const value = await txContext.run(scope, () => queued.fn(scope.tx));
+          // in the caller's request scope and trace, so its log lines and spans are its own
+          const value = await queued.context(() => txContext.run(scope, () => queued.fn(scope.tx)));
           scope.active = false;
           this.db.exec('RELEASE tx');
           outcomes.push({ scope, ok: true, value });
@@ -197,6 +184,7 @@ export class SqliteDb implements Db {
     await this.mutex.lock();
     const batch = this.pending;
     this.pending = [];
+    this.observer?.batch('write', batch.length);
     const results: ({ ok: true; changes: number } | { ok: false; error: unknown })[] = [];
     try {
       if (batch.length > 1) this.db.exec('BEGIN IMMEDIATE');
@@ -263,12 +251,18 @@ export class SqliteDb implements Db {
     return remember(this.statements, sql, () => this.db.prepare(sql));
   }
 
+  /** Counts a failed statement for the metrics and passes the error on. */
+  private failed(error: unknown): never {
+    this.observer?.queryError();
+    throw mapSqliteError(error);
+  }
+
   // node:sqlite rows have a null prototype; copy them so both dialects return plain objects
   private allNow<T>(sql: string, params?: readonly unknown[]): T[] {
     try {
       return this.stmt(sql).all(...(toParams(params) as SQLInputValue[])).map((row) => ({ ...row }) as T);
     } catch (error) {
-      throw mapSqliteError(error);
+      return this.failed(error);
     }
   }
 
@@ -277,7 +271,7 @@ export class SqliteDb implements Db {
       const row = this.stmt(sql).get(...(toParams(params) as SQLInputValue[]));
       return row === undefined ? undefined : ({ ...row } as T);
     } catch (error) {
-      throw mapSqliteError(error);
+      return this.failed(error);
     }
   }
 
@@ -291,7 +285,7 @@ export class SqliteDb implements Db {
       stmt.run(...(toParams(params) as SQLInputValue[]));
       return this.totalChanges() - before;
     } catch (error) {
-      throw mapSqliteError(error);
+      return this.failed(error);
     }
   }
 

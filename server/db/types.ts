@@ -12,6 +12,13 @@ export interface Listening {
   close(): Promise<void>;
 }
 
+/** What the metrics (and traces) hear from a store; set once by the composition root. */
+export interface DbObserver {
+  queryError(): void;
+  /** SQLite group commit: how many writes or transactions shared one COMMIT */
+  batch(kind: 'write' | 'transaction', size: number): void;
+}
+
 export interface Db {
   readonly dialect: Dialect;
   /** all rows; SQL uses `?` placeholders in both dialects */
@@ -32,4 +39,8 @@ export interface Db {
   /** cheap liveness check (SELECT 1) that rejects when the database is unreachable */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** Optional: the real stores report to `observer`; wrappers in tests may not. */
+  observe?(observer: DbObserver): void;
+  /** PostgreSQL only: the connection pool's counts now. */
+  poolStats?(): { total: number; idle: number; waiting: number };
 }

@@ -1,8 +1,10 @@
 // Cross-cutting request handling, in the order app.ts mounts it.
 import { randomUUID } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
 import type { RequestHandler } from 'express';
 import type { Caller } from '../context.ts';
-import type { Logger } from '../lib/logger.ts';
+import { runInRequestScope, type Logger } from '../lib/logger.ts';
+import type { Metrics } from '../lib/metrics.ts';
 import type { RateLimiter } from '../lib/rate-limit.ts';
 import { UnauthenticatedError } from '../lib/errors.ts';
 import type { Spec } from './spec.ts';
@@ -17,8 +19,11 @@ declare module 'express-serve-static-core' {
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
-/** Accepts a client's X-Request-Id only when short and safe (it ends up in logs). */
-export function requestContext(logger: Logger): RequestHandler {
+/**
+ * Accepts a client's X-Request-Id only when short and safe (it ends up in logs); the rest of the
+ * request runs in its log scope, so every line it logs names it.
+ */
+export function requestContext(logger: Logger, metrics?: Metrics): RequestHandler {
   return (req, res, next) => {
     const given = req.get('x-request-id');
     const id = given && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
@@ -26,16 +31,11 @@ export function requestContext(logger: Logger): RequestHandler {
     res.setHeader('Cache-Control', 'no-store');
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      logger.info('request', {
-        requestId: id,
-        operationId: req.operationId,
-        method: req.method,
-        path: req.path,
-        status: res.statusCode,
-        ms: Number(process.hrtime.bigint() - started) / 1e6,
-      });
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      metrics?.request(req.operationId, req.method, res.statusCode, ms / 1000);
+      logger.info('request', { requestId: id, operationId: req.operationId, method: req.method, path: req.path, status: res.statusCode, ms });
     });
-    next();
+    runInRequestScope({ requestId: id, req, traceId: trace.getActiveSpan()?.spanContext().traceId }, next);
   };
 }
 

@@ -11,6 +11,8 @@ export interface FairQueueOptions {
   queueLimit: number;
   /** jobs waiting from one client: beyond it 429 */
   perClientLimit: number;
+  /** told of every job that has to wait, and of every one refused */
+  observe?: { waited(): void; refused(): void } | undefined;
 }
 
 export function createFairQueue(options: FairQueueOptions) {
@@ -37,8 +39,10 @@ export function createFairQueue(options: FairQueueOptions) {
       running++;
     } else {
       const jobs = waiting.get(client) ?? [];
+      if (jobs.length >= options.perClientLimit || queued >= options.queueLimit) options.observe?.refused();
       if (jobs.length >= options.perClientLimit) throw new RateLimitedError(1, 'Too many password checks from this address at once; retry shortly');
       if (queued >= options.queueLimit) throw new UnavailableError('The server is busy; retry shortly', 1);
+      options.observe?.waited();
       await new Promise<void>((resolve) => {
         jobs.push(resolve);
         if (jobs.length === 1) waiting.set(client, jobs);
@@ -52,5 +56,5 @@ export function createFairQueue(options: FairQueueOptions) {
     }
   }
 
-  return { run };
+  return { run, stats: () => ({ running, waiting: queued }) };
 }

@@ -1,6 +1,11 @@
-// Structured JSON logs, one line per event. Secrets never reach the output: any field whose
-// name looks like a password, code or token is replaced before serialisation.
+// Structured JSON logs with pino, one line per event. Secrets never reach the output: any field
+// whose name looks like a password, code or token is replaced at ANY depth before serialisation
+// (a pino log formatter: pino's own `redact` takes fixed paths, which cannot say "any depth").
+// Every line written while a request is handled carries its requestId and operationId, read from
+// the request's AsyncLocalStorage scope, so one request's story can be read from the log.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { writeSync } from 'node:fs';
+import pino from 'pino';
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -9,7 +14,6 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-const ORDER: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 const SECRET = /pass(word)?|otp|^code$|token|secret|authorization|cookie|api[-_]?key|private[-_]?key|credential/i;
 
 const MAX_DEPTH = 8;
@@ -66,17 +70,59 @@ function batchedWriter(): (line: string) => void {
   };
 }
 
+/** What a request's lines carry; `req.operationId` is read late, once routeGuard has set it. */
+export interface RequestScope {
+  requestId: string;
+  req: { operationId?: string | undefined };
+  /** The request's OpenTelemetry trace, when tracing is on: logs and traces join on it. */
+  traceId?: string | undefined;
+}
+
+// One context slot per process, like Node's own async context: it holds no state of its own,
+// only what each request's `runInRequestScope` put in for the span of that request.
+const scopes = new AsyncLocalStorage<RequestScope>();
+
+/** Runs `fn` (the rest of the request's middleware) with `scope` attached to every log line. */
+export function runInRequestScope<T>(scope: RequestScope, fn: () => T): T {
+  return scopes.run(scope, fn);
+}
+
+const NO_SCOPE = Object.freeze({});
+
 export function createLogger(level: Level | 'silent' = 'info', write: (line: string) => void = batchedStdout()): Logger {
-  const min = ORDER[level];
-  const log = (lvl: Level, msg: string, fields?: Record<string, unknown>) => {
-    if (ORDER[lvl] < min) return;
-    const entry = { time: new Date().toISOString(), level: lvl, msg, ...(fields ? (redact(fields) as object) : {}) };
-    write(JSON.stringify(entry) + '\n');
-  };
+  const log = pino(
+    {
+      level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }), log: (fields) => redact(fields) as Record<string, unknown> },
+      mixin() {
+        const scope = scopes.getStore();
+        return scope ? { requestId: scope.requestId, operationId: scope.req.operationId, traceId: scope.traceId } : NO_SCOPE;
+      },
+      // the fields logged win over the scope's (the request line names its own requestId)
+      mixinMergeStrategy: (fields, scope) => (scope === NO_SCOPE ? fields : Object.assign(scope, fields)),
+    },
+    { write },
+  );
   return {
-    debug: (msg, fields) => log('debug', msg, fields),
-    info: (msg, fields) => log('info', msg, fields),
-    warn: (msg, fields) => log('warn', msg, fields),
-    error: (msg, fields) => log('error', msg, fields),
+    debug: (msg, fields) => (fields ? log.debug(fields, msg) : log.debug(msg)),
+    info: (msg, fields) => (fields ? log.info(fields, msg) : log.info(msg)),
+    warn: (msg, fields) => (fields ? log.warn(fields, msg) : log.warn(msg)),
+    error: (msg, fields) => (fields ? log.error(fields, msg) : log.error(msg)),
   };
+}
+
+/**
+ * pino-pretty for a person at a terminal (development). A devDependency: undefined where it is
+ * not installed, and the caller keeps JSON lines.
+ */
+export async function prettyStdout(): Promise<((line: string) => void) | undefined> {
+  try {
+    const { default: pretty } = await import('pino-pretty');
+    const stream = pretty({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+    return (line) => void stream.write(line);
+  } catch {
+    return undefined;
+  }
 }

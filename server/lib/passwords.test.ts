@@ -24,7 +24,7 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 describe('password hash queue', () => {
   it('aFloodOf120FromOneAddress_anotherAddressStartsAtTheNextFreeSlot', async () => {
     const { kdf, started, finishOne, running } = controlledKdf();
-    const hasher = createHasher({ concurrency: 2, queueLimit: 256, perAddressLimit: 200 }, kdf);
+    const hasher = createHasher({ concurrency: 2, queueLimit: 256, perAddressLimit: 200 }, undefined, kdf);
     const flood = Array.from({ length: 122 }, (_, i) => hasher.hash(`a-${i}`, '198.51.100.7'));
     await settle();
     const other = hasher.hash('b-0', '203.0.113.9');
@@ -45,7 +45,7 @@ describe('password hash queue', () => {
 
   it('roundRobin_threeAddressesWithQueuedWork_takeTurns', async () => {
     const { kdf, started, finishOne } = controlledKdf();
-    const hasher = createHasher({ concurrency: 1, queueLimit: 256, perAddressLimit: 200 }, kdf);
+    const hasher = createHasher({ concurrency: 1, queueLimit: 256, perAddressLimit: 200 }, undefined, kdf);
     for (const [client, n] of [['A', 4], ['B', 2], ['C', 1]] as const) {
       for (let i = 0; i < n; i++) void hasher.hash(`${client}${i}`, client);
     }
@@ -56,7 +56,7 @@ describe('password hash queue', () => {
 
   it('perAddressCap_excessFromOneAddressIs429_othersStillQueue', async () => {
     const { kdf, started } = controlledKdf();
-    const hasher = createHasher({ concurrency: 1, queueLimit: 256, perAddressLimit: 3 }, kdf);
+    const hasher = createHasher({ concurrency: 1, queueLimit: 256, perAddressLimit: 3 }, undefined, kdf);
     const a = Array.from({ length: 5 }, (_, i) => hasher.verify(`a-${i}`, '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$a2V5', 'A').catch((e: unknown) => e));
     const b = hasher.dummyVerify('b', 'B').catch((e: unknown) => e);
     await settle();
@@ -68,7 +68,7 @@ describe('password hash queue', () => {
 
   it('globalCap_fullQueueIs503', async () => {
     const { kdf } = controlledKdf();
-    const hasher = createHasher({ concurrency: 1, queueLimit: 2, perAddressLimit: 10 }, kdf);
+    const hasher = createHasher({ concurrency: 1, queueLimit: 2, perAddressLimit: 10 }, undefined, kdf);
     const jobs = ['A', 'B', 'C', 'D'].map((client) => hasher.dummyVerify('x', client).catch((e: unknown) => e));
     expect(await jobs[3]).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
   });

@@ -22,6 +22,13 @@ export interface PasswordHasher {
   verify(password: string, stored: string, client: string): Promise<boolean>;
   /** Spends the time of a verification without a stored hash, so unknown accounts answer as slowly. */
   dummyVerify(password: string, client: string): Promise<void>;
+  /** Hashes running and waiting now (read by the metrics at scrape time). */
+  stats(): { running: number; waiting: number };
+}
+
+export interface HasherObserver {
+  waited(): void;
+  refused(): void;
 }
 
 export function assertStrongPassword(password: string, minLength: number): void {
@@ -61,11 +68,12 @@ export interface HasherOptions {
   perAddressLimit: number;
 }
 
-export function createHasher(options: HasherOptions, kdf: Derive = derive): PasswordHasher {
-  const queue = createFairQueue({ concurrency: options.concurrency, queueLimit: options.queueLimit, perClientLimit: options.perAddressLimit });
+export function createHasher(options: HasherOptions, observe?: HasherObserver, kdf: Derive = derive): PasswordHasher {
+  const queue = createFairQueue({ concurrency: options.concurrency, queueLimit: options.queueLimit, perClientLimit: options.perAddressLimit, observe });
   const limited = <T>(client: string, work: () => Promise<T>) => queue.run(client, work);
   const dummy = { salt: randomBytes(16) };
   return {
+    stats: queue.stats,
     hash: (password, client) =>
       limited(client, async () => {
         const salt = randomBytes(16);

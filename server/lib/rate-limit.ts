@@ -47,7 +47,7 @@ const upsertSql = (db: Db) => {
     RETURNING tat, ok`;
 };
 
-export function createRateLimiter(db: Db, clock: Clock): RateLimiter {
+export function createRateLimiter(db: Db, clock: Clock, options: { onRefuse?: (key: string) => void } = {}): RateLimiter {
   const sql = upsertSql(db);
   return {
     async hit(key, limit, windowSeconds) {
@@ -55,7 +55,10 @@ export function createRateLimiter(db: Db, clock: Clock): RateLimiter {
       const window = windowSeconds * 1_000_000;
       const step = stepOf(limit, window);
       const row = await db.one<{ tat: number; ok: number }>(sql, [key, now + step, now, step, now, window, now, step, now, window, now, step]);
-      if (row && !row.ok) throw new RateLimitedError(retryAfter(row.tat, now, step, window));
+      if (row && !row.ok) {
+        options.onRefuse?.(key);
+        throw new RateLimitedError(retryAfter(row.tat, now, step, window));
+      }
     },
   };
 }
@@ -71,7 +74,7 @@ interface LocalKey {
   unsynced: number;
 }
 
-export function createLocalRateLimiter(db: Db, clock: Clock, options: { syncMs: number; onSyncError?: (error: unknown) => void }): RateLimiter & { sync(): Promise<void> } {
+export function createLocalRateLimiter(db: Db, clock: Clock, options: { syncMs: number; onSyncError?: (error: unknown) => void; onRefuse?: (key: string) => void }): RateLimiter & { sync(): Promise<void> } {
   const keys = new Map<string, LocalKey>();
   const sql = addSql(db);
   let timer: NodeJS.Timeout | undefined;
@@ -110,7 +113,10 @@ export function createLocalRateLimiter(db: Db, clock: Clock, options: { syncMs: 
       const step = stepOf(limit, window);
       const state = keys.get(key) ?? { tat: now, unsynced: 0 };
       const next = admit(state.tat, now, step, window);
-      if (next === undefined) throw new RateLimitedError(retryAfter(state.tat, now, step, window));
+      if (next === undefined) {
+        options.onRefuse?.(key);
+        throw new RateLimitedError(retryAfter(state.tat, now, step, window));
+      }
       state.unsynced += next - Math.max(state.tat, now);
       state.tat = next;
       keys.set(key, state);

@@ -1,13 +1,15 @@
 // Test harness: the real app on port 0 over a fresh database of the given dialect, with a fake
 // clock and an SMS outbox injected. Tests talk HTTP to it and read the database directly.
 import type { AddressInfo } from 'node:net';
+import type { Tracer } from '@opentelemetry/api';
 import { createServer, type Server } from 'node:http';
 import { createApp } from '../app.ts';
 import { loadConfig, type Config } from '../config.ts';
 import type { Db, Dialect } from '../db/index.ts';
 import { freshDb } from '../db/testing.ts';
 import { fakeClock } from '../lib/clock.ts';
-import { createLogger } from '../lib/logger.ts';
+import { createLogger, type Logger } from '../lib/logger.ts';
+import type { Metrics } from '../lib/metrics.ts';
 import { testOutbox, type SmsSender } from '../sms/sms.ts';
 import { seedLocations } from '../vpn/vpn.service.ts';
 
@@ -41,6 +43,12 @@ export interface HarnessOptions {
   sms?: SmsSender;
   /** Wraps the fresh database the app gets (e.g. to simulate an outage); h.db is the wrapper. */
   wrapDb?: (db: Db) => Db;
+  /** The metrics the app counts into (a test scrapes them); a fresh registry when omitted. */
+  metrics?: Metrics;
+  /** Replaces the silent logger (a test reads the lines). */
+  logger?: Logger;
+  /** Turns tracing on with this tracer. */
+  tracer?: Tracer;
 }
 
 export async function startHarness(dialect: Dialect, env: Record<string, string> = {}, options: HarnessOptions = {}): Promise<Harness> {
@@ -50,7 +58,7 @@ export async function startHarness(dialect: Dialect, env: Record<string, string>
   const db = options.wrapDb ? options.wrapDb(fresh) : fresh;
   const clock = fakeClock(Date.now());
   const outbox = testOutbox();
-  const app = createApp({ config, db, clock, sms: options.sms ?? outbox, logger: createLogger('silent') });
+  const app = createApp({ config, db, clock, sms: options.sms ?? outbox, logger: options.logger ?? createLogger('silent'), ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.tracer ? { tracer: options.tracer } : {}) });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,0 +1,59 @@
+// One request's story read from the log by its request id: the lines its services wrote while
+// it ran carry its requestId and operationId (AsyncLocalStorage), and no other request's do.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../lib/logger.ts';
+import { consoleSender, type SmsSender } from '../sms/sms.ts';
+import { startHarness, type Harness } from '../test/harness.ts';
+
+interface Line {
+  msg: string;
+  level: string;
+  requestId?: string;
+  operationId?: string;
+  [key: string]: unknown;
+}
+
+describe('request-scoped logs', () => {
+  let h: Harness | undefined;
+  afterEach(async () => h?.close());
+
+  async function start(sms: (logger: ReturnType<typeof createLogger>) => SmsSender) {
+    const lines: string[] = [];
+    const logger = createLogger('info', (line) => lines.push(line));
+    h = await startHarness('sqlite', {}, { logger, sms: sms(logger) });
+    return { h, story: (id: string) => lines.map((l) => JSON.parse(l) as Line).filter((l) => l.requestId === id) };
+  }
+
+  it('log_serviceLinesDuringARequest_carryItsRequestIdAndOperationId', async () => {
+    const failing: SmsSender = { send: () => Promise.reject(new Error('provider down')) };
+    const { h, story } = await start(() => failing);
+    const send = (id: string, phoneNumber: string) => h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber }, headers: { 'x-request-id': id } });
+    const [a, b] = await Promise.all([send('req-a-1', '+14155552671'), send('req-b-2', '+14155552672')]);
+    expect([a.status, b.status]).toEqual([503, 503]);
+    await new Promise((resolve) => setImmediate(resolve));
+
+    const lines = story('req-a-1');
+    expect(lines.map((l) => [l.msg, l.operationId])).toEqual([
+      ['sms.failed', 'sendOtp'],
+      ['request', 'sendOtp'],
+    ]);
+    expect(lines[0]).toMatchObject({ level: 'error', error: 'provider down' });
+    expect(lines[1]).toMatchObject({ status: 503, method: 'POST', path: '/v1/auth/otp/send' });
+    expect(story('req-b-2').map((l) => l.msg)).toEqual(['sms.failed', 'request']);
+  });
+
+  it('log_consoleSmsDuringARequest_isInThatRequestsStory', async () => {
+    const { h, story } = await start((logger) => consoleSender(logger));
+    await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: '+14155552671' }, headers: { 'x-request-id': 'req-sms-3' } });
+    await new Promise((resolve) => setImmediate(resolve));
+    const lines = story('req-sms-3');
+    expect(lines.map((l) => l.msg)).toEqual(['sms.console', 'request']);
+    expect(lines[0]).toMatchObject({ operationId: 'sendOtp', to: '+14155552671' });
+  });
+
+  it('log_linesOutsideAnyRequest_haveNoRequestId', async () => {
+    const lines: string[] = [];
+    createLogger('info', (line) => lines.push(line)).info('listening', { url: 'http://127.0.0.1:1' });
+    expect(JSON.parse(lines[0]!)).not.toHaveProperty('requestId');
+  });
+});

@@ -1,0 +1,140 @@
+// Prometheus metrics, one registry per process made by the composition root (no module-level
+// registry). Hot-path counters are pre-bound per label set and cached, so a request costs a map
+// lookup and two increments, never a label object.
+// @see https://prometheus.io/docs/practices/naming/
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export type OtpSendOutcome = 'sent' | 'rate_limited' | 'sms_failed';
+export type SignInMethod = 'password' | 'otp' | 'register';
+export type SignInOutcome = 'success' | 'failure' | 'locked';
+export type RefreshOutcome = 'rotated' | 'grace_replay' | 'reused' | 'invalid' | 'expired';
+
+/** Readings taken at scrape time, so nothing is counted on the hot path. */
+export interface Sources {
+  hasher?: () => { running: number; waiting: number };
+  pool?: () => { total: number; idle: number; waiting: number };
+}
+
+interface Bound {
+  inc(): void;
+}
+interface Timer {
+  observe(value: number): void;
+}
+
+export function createMetrics(options: { registry?: Registry; defaults?: boolean } = {}) {
+  const registry = options.registry ?? new Registry();
+  if (options.defaults ?? true) collectDefaultMetrics({ register: registry, prefix: 'barqnet_' });
+  const sources: Sources = {};
+  const registers = [registry];
+
+  const requests = new Counter({ name: 'barqnet_http_requests_total', help: 'HTTP requests answered, by operationId, method and status', labelNames: ['operation', 'method', 'status'], registers });
+  const duration = new Histogram({
+    name: 'barqnet_http_request_duration_seconds',
+    help: 'Time from the request line to the last byte of the answer, by operationId',
+    labelNames: ['operation'],
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers,
+  });
+  const otpSends = new Counter({ name: 'barqnet_otp_sends_total', help: 'OTP send requests by outcome and the number\'s country calling code', labelNames: ['outcome', 'country'], registers });
+  const otpChecks = new Counter({ name: 'barqnet_otp_verifications_total', help: 'OTP checks (verifyOtp, signInWithOtp) by outcome', labelNames: ['outcome'], registers });
+  const signIns = new Counter({ name: 'barqnet_sign_ins_total', help: 'Sign-ins by method and outcome', labelNames: ['method', 'outcome'], registers });
+  const lockouts = new Counter({ name: 'barqnet_login_lockouts_total', help: 'Password attempts refused because the number or address is locked out', registers });
+  const refresh = new Counter({ name: 'barqnet_refresh_rotations_total', help: 'Refresh token presentations by outcome (reused = reuse detected, session family revoked)', labelNames: ['outcome'], registers });
+  const hashWaits = new Counter({ name: 'barqnet_password_hash_waits_total', help: 'Password hashes that had to queue for a free slot', registers });
+  const hashRefusals = new Counter({ name: 'barqnet_password_hash_refusals_total', help: 'Password hashes refused because the queue was full (503)', registers });
+  new Gauge({
+    name: 'barqnet_password_hash_queue',
+    help: 'Password hashes running and waiting',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      const s = sources.hasher?.();
+      if (!s) return;
+      this.set({ state: 'running' }, s.running);
+      this.set({ state: 'waiting' }, s.waiting);
+    },
+  });
+  new Gauge({
+    name: 'barqnet_db_pool_connections',
+    help: 'PostgreSQL pool connections: in use, idle, and callers waiting for one',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      const p = sources.pool?.();
+      if (!p) return;
+      this.set({ state: 'in_use' }, p.total - p.idle);
+      this.set({ state: 'idle' }, p.idle);
+      this.set({ state: 'waiting' }, p.waiting);
+    },
+  });
+  const queryErrors = new Counter({ name: 'barqnet_db_query_errors_total', help: 'Database statements that failed', registers });
+  const batches = new Histogram({
+    name: 'barqnet_db_sqlite_commit_batch_size',
+    help: 'Statements (write) or transactions (transaction) sharing one SQLite group commit',
+    labelNames: ['kind'],
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+    registers,
+  });
+  const refusals = new Counter({ name: 'barqnet_rate_limit_refusals_total', help: 'Requests refused by a rate limit, by limit', labelNames: ['limit'], registers });
+
+  const requestCounters = new Map<string, Bound>();
+  const durationTimers = new Map<string, Timer>();
+  const bound = <K extends string>(counter: Counter<K>) => {
+    const cache = new Map<string, Bound>();
+    return (labels: Record<K, string>, key: string): Bound => {
+      let child = cache.get(key);
+      if (!child) cache.set(key, (child = counter.labels(labels)));
+      return child;
+    };
+  };
+  const otpSend = bound(otpSends);
+  const otpCheck = bound(otpChecks);
+  const signIn = bound(signIns);
+  const refreshOf = bound(refresh);
+  const refusal = bound(refusals);
+  const batchOf = { write: batches.labels({ kind: 'write' }), transaction: batches.labels({ kind: 'transaction' }) };
+
+  return {
+    registry,
+    sources,
+    /** One answered request; operation is the contract's operationId, or "none" off the contract. */
+    request(operation: string | undefined, method: string, status: number, seconds: number): void {
+      const op = operation ?? 'none';
+      const key = `${op} ${method} ${status}`;
+      let counter = requestCounters.get(key);
+      if (!counter) requestCounters.set(key, (counter = requests.labels({ operation: op, method, status: String(status) })));
+      counter.inc();
+      let timer = durationTimers.get(op);
+      if (!timer) durationTimers.set(op, (timer = duration.labels({ operation: op })));
+      timer.observe(seconds);
+    },
+    otpSend(outcome: OtpSendOutcome, phone: string): void {
+      const country = countryOf(phone);
+      otpSend({ outcome, country }, `${outcome} ${country}`).inc();
+    },
+    otpCheck: (ok: boolean) => otpCheck({ outcome: ok ? 'success' : 'invalid' }, ok ? 's' : 'i').inc(),
+    signIn: (method: SignInMethod, outcome: SignInOutcome) => signIn({ method, outcome }, `${method} ${outcome}`).inc(),
+    lockout: () => lockouts.inc(),
+    refresh: (outcome: RefreshOutcome) => refreshOf({ outcome }, outcome).inc(),
+    hasher: { waited: () => hashWaits.inc(), refused: () => hashRefusals.inc() },
+    db: { queryError: () => queryErrors.inc(), batch: (kind: 'write' | 'transaction', size: number) => batchOf[kind].observe(size) },
+    /** `key` is `<limit>:<subject>`; only the limit's name, a constant of the code, becomes a label. */
+    rateLimited(key: string): void {
+      const cut = key.indexOf(':');
+      const limit = cut < 0 ? key : key.slice(0, cut);
+      refusal({ limit }, limit).inc();
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * The E.164 country calling code ("44", "1"): at most a few hundred values, so a bounded label
+ * that still shows a send spike towards one country (SMS pumping).
+ */
+export function countryOf(phone: string): string {
+  return parsePhoneNumberFromString(phone)?.countryCallingCode ?? 'unknown';
+}
