@@ -79,7 +79,10 @@ def after_call(context, case, response):
     token = tokens.get(phase)
     if token is None or response.request.headers.get("Authorization") != f"Bearer {token}":
         return
-    revoking = case.operation.definition.raw.get("operationId") in REVOKING and response.status_code < 300
+    operation_id = case.operation.definition.raw.get("operationId")
+    revoking = operation_id in REVOKING and response.status_code < 300
+    if operation_id == "deleteAccount" and response.status_code < 300:
+        passwords.pop(PHONES.get(phase, PHONES["examples"]), None)
     if revoking or response.status_code == 401:
         del tokens[phase]
 
@@ -161,10 +164,21 @@ def login_account() -> str:
     return LOGIN_PHONE
 
 
+def current_token(case, phase: str) -> str:
+    """A token that is live now (an earlier example may have revoked the one the case was given)."""
+    token = tokens.get(phase) or sign_in(PHONES.get(phase, PHONES["examples"]))
+    tokens[phase] = token
+    case.headers = case.headers or {}
+    case.headers["Authorization"] = f"Bearer {token}"
+    return token
+
+
 def real_secrets(case, phase: str) -> None:
     operation_id = case.operation.definition.raw.get("operationId")
     body = case.body if isinstance(case.body, dict) else None
     phone = PHONES.get(phase, PHONES["examples"])
+    if operation_id in ("changePassword", "deleteAccount", "revokeDevice", "reportTrafficStats"):
+        current_token(case, phase)
     if operation_id in ("verifyOtp", "signInWithOtp") and body is not None:
         code = pending(body["phoneNumber"])
         body.update(otp=code["testOtp"], sessionId=code["sessionId"])
@@ -190,16 +204,22 @@ def real_secrets(case, phase: str) -> None:
             body["verificationToken"] = verification_token(phone)
         body["newPassword"] = "EvenBetterPass456" if current != "EvenBetterPass456" else PASSWORD
         passwords[phone] = body["newPassword"]
+    elif operation_id == "deleteAccount" and body is not None:
+        # a fresh proof of the signed-in account: its password if it has one, else a verified code
+        body.pop("currentPassword", None)
+        body.pop("verificationToken", None)
+        if passwords.get(phone):
+            body["currentPassword"] = passwords[phone]
+        else:
+            body["verificationToken"] = verification_token(phone)
     elif operation_id == "reportTrafficStats" and body is not None:
-        token = tokens.get(phase) or sign_in(phone)
-        tokens[phase] = token
+        token = tokens[phase]
         body["sessionId"] = post("/v1/vpn/status", {"status": "CONNECTED"}, token)["sessionId"]
     elif operation_id == "revokeDevice":
         # a second device of the signed-in account, so the token in use stays live
         code = pending(phone)
         post("/v1/auth/otp/login", {"phoneNumber": phone, "otp": code["testOtp"], "sessionId": code["sessionId"], "deviceId": "contract-second-device"})
-        token = tokens.get(phase) or sign_in(phone)
-        tokens[phase] = token
+        token = tokens[phase]
         devices = requests.get(f"{BASE_URL}/v1/user/devices", headers={"Authorization": f"Bearer {token}"}, timeout=10).json()["devices"]
         other = next(d for d in devices if d["deviceId"] == "contract-second-device")
         case.path_parameters = {**(case.path_parameters or {}), "deviceId": other["id"]}

@@ -153,7 +153,7 @@ class ClientFlowTest {
 
     @Test @Order(22) fun passwordless_signInWithBypassCode() {
         val (otp, sessionId) = bypass(OTP_PHONE)
-        otpLogin = same(auth.signInWithOtp(SignInWithOtpRequest(OTP_PHONE, otp, "kotlin-flow-2", sessionId, device)))
+        otpLogin = same(auth.signInWithOtp(SignInWithOtpRequest(phoneNumber = OTP_PHONE, otp = otp, sessionId = sessionId, deviceId = "kotlin-flow-2", deviceInfo = device)))
         assertTrue(otpLogin!!.needsProfile)
         ApiClient.accessToken = otpLogin!!.accessToken
     }
