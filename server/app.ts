@@ -93,7 +93,7 @@ export function createApp(options: AppOptions) {
   const docsPage = existsSync(docs('index.html')) ? readFileSync(docs('index.html'), 'utf8') : undefined;
   // The reference links to the guides beside it (`quickstart.md`): relative links need the slash.
   app.get(['/docs', '/docs/'], ...(docsPage ? [docsHeaders(docsPage, config.hstsMaxAge)] : []), (req, res) => {
-    if (!docsPage) return sendError(res, 404, { error: 'NOT_FOUND', message: 'The docs are not built; run make docs' });
+    if (!docsPage) return sendError(res, { error: 'NOT_FOUND', message: 'The docs are not built; run make docs' });
     if (!req.originalUrl.split('?')[0]!.endsWith('/')) return res.redirect(301, '/docs/');
     res.setHeader('Cache-Control', 'public, max-age=300');
     res.type('html').send(docsPage);
