@@ -121,7 +121,7 @@ export function createApp(options: AppOptions) {
     if (!handler) return next();
     const params = (req as { openapi?: { pathParams?: Record<string, string> } }).openapi?.pathParams ?? {};
     assertStorable(params, '/params');
-    const reply = await handler({ body: req.body, query: req.query, params, ip: req.ip ?? 'unknown', caller: req.caller });
+    const reply = await handler({ body: req.body as unknown, query: req.query, params, ip: req.ip ?? 'unknown', caller: req.caller });
     res.status(reply.status).json(reply.body);
   });
   app.use(errorHandler(logger));

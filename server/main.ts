@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   server.headersTimeout = 66_000;
   server.requestTimeout = 30_000;
 
-  const prune = setInterval(() => pruneRateLimits(db, systemClock).catch(() => {}), 600_000);
+  const prune = setInterval(() => void pruneRateLimits(db, systemClock).catch(() => {}), 600_000);
   prune.unref();
 
   await listen(server, config.port, config.host);
@@ -54,10 +54,14 @@ async function main(): Promise<void> {
     }, config.shutdownTimeoutMs);
     force.unref();
     // close() also ends the keep-alive sockets that are idle now; busy ones end after their answer.
-    server.close(async () => {
-      await db.close().catch(() => {});
-      logger.info('stopped');
-      process.exit(0);
+    server.close(() => {
+      void db
+        .close()
+        .catch(() => {})
+        .then(() => {
+          logger.info('stopped');
+          process.exit(0);
+        });
     });
     logger.info('shutdown.listener_closed', { inFlight: inFlight.size });
   };

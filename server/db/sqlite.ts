@@ -114,7 +114,7 @@ export class SqliteDb implements Db {
     const outer = currentTx(this);
     if (outer) return outer.transaction(fn);
     return new Promise<T>((resolve, reject) => {
-      const queued: QueuedTx = { fn, resolve: resolve as (value: unknown) => void, reject };
+      const queued: QueuedTx = { fn, resolve, reject };
       if (this.queuedTx.push(queued) === 1) setImmediate(() => void this.commitTransactions());
     });
   }
