@@ -18,7 +18,7 @@ export npm_config_audit := false
 
 DEPS := node_modules/.installed
 
-.PHONY: help install start test lint generate check-generated check-docs typecheck unit integration system browser build-tests tests sdk mock docs bench busy-shutdown contract flows breaking soak clean clients clients-test
+.PHONY: help install start test lint format generate check-generated check-docs typecheck unit integration system browser build-tests tests sdk mock docs bench busy-shutdown contract flows breaking soak clean clients clients-test
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -42,10 +42,16 @@ generate: $(DEPS) ## Rebuild generated/ (bundled spec and TypeScript types) from
 check-generated: $(DEPS) ## Fail when generated/ differs from what openapi/ produces
 	node scripts/generate.ts --check
 
-lint: $(DEPS) ## Lint the contract (source, both bundles, Arazzo flows): zero errors, zero warnings
+lint: $(DEPS) ## Lint the contract (Redocly), the code (ESLint, type-aware), the server's dependency direction and the formatting: zero warnings
 	npx redocly lint --config openapi/redocly.yaml --max-problems 50
 	npx redocly lint generated/openapi.json generated/openapi.public.json --config openapi/redocly.yaml --max-problems 50
 	npx redocly lint --extends recommended-strict openapi/workflows/*.arazzo.yaml
+	npx eslint . --max-warnings 0
+	npx depcruise server --config .dependency-cruiser.cjs --ignore-known
+	npx prettier --check .
+
+format: $(DEPS) ## Format the hand-written code and JSON with Prettier (what make lint checks)
+	npx prettier --write .
 
 typecheck: $(DEPS) ## Type-check the server, scripts, tests and the SDK
 	npx tsc -p tsconfig.json
