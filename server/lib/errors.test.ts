@@ -17,7 +17,7 @@ const classes = Object.entries(errors).filter((e): e is [string, typeof errors.A
 
 describe('server errors against the contract', () => {
   it('everyCodeInTheSource_isAContractCode', () => {
-    const found = raised(/(?:error: |super\(|Error\()'([A-Z][A-Z_]+)'/g);
+    const found = raised(/(?:error: |super\(\s*|Error\(\s*)'([A-Z][A-Z_]+)'/g);
     expect(found.length).toBeGreaterThan(20);
     expect(found.filter(({ code }) => !CODES.includes(code))).toEqual([]);
   });
@@ -26,7 +26,7 @@ describe('server errors against the contract', () => {
     expect(classes.length).toBeGreaterThan(10);
     for (const [name, ErrorClass] of classes) {
       // classes taking the code first are built with every code the source passes them
-      const codes = /constructor\(code\b/.test(ErrorClass.toString()) ? raised(new RegExp(`new ${name}\\('([A-Z_]+)'`, 'g')).map((r) => r.code) : ['x'];
+      const codes = /constructor\(code\b/.test(ErrorClass.toString()) ? raised(new RegExp(`new ${name}\\(\\s*'([A-Z_]+)'`, 'g')).map((r) => r.code) : ['x'];
       expect(codes.length, name).toBeGreaterThan(0);
       for (const code of codes) {
         const error = new (ErrorClass as unknown as new (...args: unknown[]) => errors.ApiError)(code, 'x');
