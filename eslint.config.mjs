@@ -5,7 +5,22 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['generated/**', 'docs/**', '**/node_modules/**', '**/dist/**', '.tools/**', 'reports/**', 'data/**', 'clients/{kotlin,java,python,swift,dart}/**', 'clients/flows/**', 'clients/typescript/src/generated/**', 'clients/typescript/test/fixtures/**', 'scripts/contract/venv/**'],
+    ignores: [
+      'generated/**',
+      'docs/**',
+      '**/node_modules/**',
+      '**/dist/**',
+      '.tools/**',
+      'reports/**',
+      'data/**',
+      'clients/{kotlin,java,python,swift,dart}/**',
+      'clients/flows/**',
+      'clients/typescript/src/generated/**',
+      'clients/typescript/test/fixtures/**',
+      'scripts/contract/venv/**',
+      '.venv/**',
+      '.venv-clients/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
