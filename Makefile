@@ -18,7 +18,7 @@ export npm_config_audit := false
 
 DEPS := node_modules/.installed
 
-.PHONY: help install start test lint generate check-generated check-docs typecheck unit sdk mock docs bench busy-shutdown contract flows breaking soak clean clients clients-test
+.PHONY: help install start test lint format generate check-generated check-docs typecheck unit integration system browser build-tests tests sdk mock docs bench busy-shutdown contract flows breaking soak clean clients clients-test
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -42,10 +42,16 @@ generate: $(DEPS) ## Rebuild generated/ (bundled spec and TypeScript types) from
 check-generated: $(DEPS) ## Fail when generated/ differs from what openapi/ produces
 	node scripts/generate.ts --check
 
-lint: $(DEPS) ## Lint the contract (source, both bundles, Arazzo flows): zero errors, zero warnings
+lint: $(DEPS) ## Lint the contract (Redocly), the code (ESLint, type-aware), the server's dependency direction and the formatting: zero warnings
 	npx redocly lint --config openapi/redocly.yaml --max-problems 50
 	npx redocly lint generated/openapi.json generated/openapi.public.json --config openapi/redocly.yaml --max-problems 50
 	npx redocly lint --extends recommended-strict openapi/workflows/*.arazzo.yaml
+	npx eslint . --max-warnings 0
+	npx depcruise server --config .dependency-cruiser.cjs --ignore-known
+	npx prettier --check .
+
+format: $(DEPS) ## Format the hand-written code and JSON with Prettier (what make lint checks)
+	npx prettier --write .
 
 typecheck: $(DEPS) ## Type-check the server, scripts, tests and the SDK
 	npx tsc -p tsconfig.json
@@ -62,11 +68,37 @@ OPENVPN := /usr/sbin/openvpn
 $(OPENVPN):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openvpn
 
-unit: $(DEPS) $(CHROMIUM) $(OPENVPN) ## Run the vitest suites (both databases; the docs page in headless Chromium; .ovpn configs against the real OpenVPN client)
-	bash scripts/ensure-postgres
-	npx vitest run
+# A Node 20-23 for the SDK's oldest supported runtime (build-tests): the machine's, else node@20 from npm.
+NODE20_LOCAL := $(CURDIR)/.tools/node20/node_modules/node/bin/node
+NODE20 := $(or $(shell for n in /usr/bin/node /usr/local/bin/node; do [ -x $$n ] && m=$$($$n -p 'process.versions.node.split(".")[0]') && [ $$m -ge 20 ] && [ $$m -lt 24 ] && echo $$n && break; done),$(NODE20_LOCAL))
+$(NODE20_LOCAL):
+	@mkdir -p .tools/node20 && echo '{"private": true, "allowScripts": {"node": true}}' > .tools/node20/package.json
+	npm install --prefix .tools/node20 --no-save --no-package-lock node@20
 
-test: lint check-generated check-docs breaking typecheck unit contract flows clients-test ## Run every check: lint, drift, breaking changes, types, tests, contract
+# One vitest project (test/tiers.ts); with CI set its JUnit goes to reports/vitest-<tier>-junit.xml.
+vitest = VITEST_TIER=$(1) npx vitest run --project $(1)
+
+unit: $(DEPS) ## Unit tests only: no processes, sockets or databases (seconds)
+	$(call vitest,unit)
+
+integration: $(DEPS) ## HTTP against the in-process app and the stores, on SQLite and PostgreSQL
+	bash scripts/ensure-postgres
+	$(call vitest,integration)
+
+system: $(DEPS) $(OPENVPN) $(NODE20) ## Real processes: server, CLI, mock, crashes, outages, shutdown, npm start on Node 20, .ovpn against OpenVPN
+	bash scripts/ensure-postgres
+	NODE20=$(NODE20) $(call vitest,system)
+
+browser: $(DEPS) $(CHROMIUM) ## The docs page and its headers in headless Chromium
+	$(call vitest,browser)
+
+build-tests: $(DEPS) $(NODE20) ## SDK build on Node 24 and Node 20, generate/drift checks, README and guide snippets run
+	bash scripts/ensure-postgres
+	NODE20=$(NODE20) $(call vitest,build)
+
+tests: unit integration system browser build-tests ## Every vitest tier
+
+test: lint check-generated check-docs breaking typecheck tests contract flows clients-test ## Run every check: lint, drift, breaking changes, types, tests, contract
 	@echo "make test: all checks passed"
 
 mock: $(DEPS) ## Serve the Prism mock of the public spec on http://localhost:4010

@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generate } from './generate.ts';
+import { generate, OUTPUTS } from './generate.ts';
 import { checkDrift } from './lib/drift.ts';
 
 const committed = fileURLToPath(new URL('../generated', import.meta.url));
 const copy = mkdtempSync(join(tmpdir(), 'barqnet-generated-copy-'));
 afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
-const names = () => ['openapi.json', 'openapi.yaml', 'openapi.public.json', 'openapi.public.yaml', 'types.ts', 'types.public.ts'];
+const names = () => OUTPUTS;
 const check = (dir: string) => checkDrift({ build: generate, committed: dir, names, what: 'generated/', fix: 'make generate' });
 
 describe('check-generated', () => {
@@ -23,6 +23,12 @@ describe('check-generated', () => {
   it('checkGenerated_handEditedTypes_fails', () => {
     cpSync(committed, copy, { recursive: true });
     appendFileSync(join(copy, 'types.ts'), '// a hand edit\n');
+    expect(check(copy)).toBe(1);
+  });
+
+  it('checkGenerated_handEditedErrorTable_fails', () => {
+    cpSync(committed, copy, { recursive: true });
+    appendFileSync(join(copy, 'errors.ts'), '// a hand edit\n');
     expect(check(copy)).toBe(1);
   });
 

@@ -1,11 +1,12 @@
-// Builds generated/ from openapi/: the bundled spec (full and public, JSON and YAML) and the
-// TypeScript types. `--check` builds into a temporary folder and fails on any difference, so a
+// Builds generated/ from openapi/: the bundled spec (full and public, JSON and YAML), the
+// TypeScript types, and the contract's tables (errors.ts, operations.ts, operations.public.ts). `--check` builds into a temporary folder and fails on any difference, so a
 // hand edit of generated/ or a spec change without `make generate` breaks `make test`.
 import { ROOT } from './lib/root.ts';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { checkDrift } from './lib/drift.ts';
+import { errorsModule, operationsModule, type Document } from './lib/contract-tables.ts';
 import { forGenerators } from './lib/for-generators.ts';
 import { join } from 'node:path';
 
@@ -35,7 +36,8 @@ function bundle(source: string, file: string, ext: 'json' | 'yaml'): void {
   }
 }
 
-const OUTPUTS = ['openapi.json', 'openapi.yaml', 'openapi.public.json', 'openapi.public.yaml', 'types.ts', 'types.public.ts'];
+/** Every file generate() writes into generated/. */
+export const OUTPUTS = ['openapi.json', 'openapi.yaml', 'openapi.public.json', 'openapi.public.yaml', 'types.ts', 'types.public.ts', 'errors.ts', 'operations.ts', 'operations.public.ts'];
 
 export function generate(out: string): void {
   bundle('full', join(out, 'openapi.json'), 'json');
@@ -56,6 +58,10 @@ export function generate(out: string): void {
       run('openapi-typescript', [spec!, '-o', types, '--root-types', '--root-types-no-schema-prefix']);
       writeFileSync(types, `// ${BANNER}\n${readFileSync(types, 'utf8')}`);
     }
+    const full = JSON.parse(readFileSync(join(out, 'openapi.json'), 'utf8')) as Document;
+    writeFileSync(join(out, 'errors.ts'), errorsModule(full, BANNER));
+    writeFileSync(join(out, 'operations.ts'), operationsModule(full, BANNER));
+    writeFileSync(join(out, 'operations.public.ts'), operationsModule(JSON.parse(readFileSync(exact, 'utf8')) as Document, BANNER));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

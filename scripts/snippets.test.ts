@@ -23,11 +23,11 @@ const BLOCKS = FILES.flatMap((file) => extractBlocks(file, readFileSync(join(roo
 /** Languages nothing here can run: the block must only be there and not be empty. */
 const PRESENT_ONLY: Record<string, string> = {
   mermaid: 'a diagram, rendered by the Markdown viewer',
-  kotlin: 'Android code: needs the Android SDK; the generated Kotlin client is compiled and run by `make unit`',
+  kotlin: 'Android code: needs the Android SDK; the generated Kotlin client is compiled and run by `make clients-test`',
   swift: 'iOS code: needs Xcode, which this Linux machine has not',
   dart: 'Flutter code: no Dart SDK on this machine',
-  java: 'the generated Java client is compiled and run by `make unit`',
-  python: 'the generated Python client is run by `make unit`',
+  java: 'the generated Java client is compiled and run by `make clients-test`',
+  python: 'the generated Python client is run by `make clients-test`',
 };
 /** Shell commands that are not run, each with the reason. Every entry must match a command. */
 const NOT_RUN: { file: string; command: RegExp; reason: string }[] = [

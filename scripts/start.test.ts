@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const root = ROOT;
 const LAUNCHER = join(root, 'scripts', 'start.mjs');
-const older = ['/usr/bin/node', '/usr/local/bin/node'].find((n) => existsSync(n) && Number(spawnSync(n, ['-p', 'process.versions.node.split(".")[0]']).stdout?.toString()) < 24);
+// NODE20: the Node 20 that make system provides when the machine's own Node is 24
+const older = [process.env.NODE20, '/usr/bin/node', '/usr/local/bin/node'].find((n): n is string => !!n && existsSync(n) && Number(spawnSync(n, ['-p', 'process.versions.node.split(".")[0]']).stdout?.toString()) < 24);
 const dir = mkdtempSync(join(tmpdir(), 'barqnet-start-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

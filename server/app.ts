@@ -61,7 +61,7 @@ export function createApp(options: AppOptions) {
   const clock = options.clock ?? systemClock;
   const { sms: sender, outbox } = smsFor(config, logger, options.sms);
   const metrics = options.metrics ?? createMetrics({ defaults: false });
-  const onRefuse = metrics.rateLimited;
+  const onRefuse = (limit: string) => metrics.rateLimited(limit);
   options.db.observe?.(metrics.db);
   const db = tracer ? tracedDb(options.db, tracer) : options.db;
   const sms = tracer ? tracedSms(sender, tracer, config.testMode ? 'test' : config.sms.provider) : sender;
@@ -79,7 +79,7 @@ export function createApp(options: AppOptions) {
     limiter: createRateLimiter(db, clock, { onRefuse }),
     requestLimiter: createLocalRateLimiter(db, clock, { syncMs: config.rateLimitSyncMs, onRefuse, onSyncError: (error) => logger.warn('rate_limit.sync_failed', { error: String(error) }) }),
   };
-  metrics.sources.hasher = deps.hasher.stats;
+  metrics.sources.hasher = () => deps.hasher.stats();
   if (db.poolStats) metrics.sources.pool = () => db.poolStats!();
   const spec = loadSpec(generated('openapi.json'));
   const otp = createOtpService(deps);
@@ -109,7 +109,7 @@ export function createApp(options: AppOptions) {
   const docsPage = existsSync(docs('index.html')) ? readFileSync(docs('index.html'), 'utf8') : undefined;
   // The reference links to the guides beside it (`quickstart.md`): relative links need the slash.
   app.get(['/docs', '/docs/'], ...(docsPage ? [docsHeaders(docsPage, config.hstsMaxAge)] : []), (req, res) => {
-    if (!docsPage) return sendError(res, 404, { error: 'NOT_FOUND', message: 'The docs are not built; run make docs' });
+    if (!docsPage) return sendError(res, { error: 'NOT_FOUND', message: 'The docs are not built; run make docs' });
     if (!req.originalUrl.split('?')[0]!.endsWith('/')) return res.redirect(301, '/docs/');
     res.setHeader('Cache-Control', 'public, max-age=300');
     res.type('html').send(docsPage);
@@ -137,7 +137,7 @@ export function createApp(options: AppOptions) {
     if (!handler) return next();
     const params = (req as { openapi?: { pathParams?: Record<string, string> } }).openapi?.pathParams ?? {};
     assertStorable(params, '/params');
-    const reply = await handler({ body: req.body, query: req.query, params, ip: req.ip ?? 'unknown', caller: req.caller });
+    const reply = await handler({ body: req.body as unknown, query: req.query, params, ip: req.ip ?? 'unknown', caller: req.caller });
     res.status(reply.status).json(reply.body);
   });
   app.use(errorHandler(logger));

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   server.headersTimeout = 66_000;
   server.requestTimeout = 30_000;
 
-  const prune = setInterval(() => pruneRateLimits(db, systemClock).catch(() => {}), 600_000);
+  const prune = setInterval(() => void pruneRateLimits(db, systemClock).catch(() => {}), 600_000);
   prune.unref();
   startRetention(db, systemClock, config, logger);
 
@@ -71,12 +71,14 @@ async function main(): Promise<void> {
     force.unref();
     // close() also ends the keep-alive sockets that are idle now; busy ones end after their answer.
     scrape?.close();
-    server.close(async () => {
-      await db.close().catch(() => {});
-      // the spans still buffered go out before the exit
-      await tracing?.shutdown().catch(() => {});
-      logger.info('stopped');
-      process.exit(0);
+    server.close(() => {
+      void (async () => {
+        await db.close().catch(() => {});
+        // the spans still buffered go out before the exit
+        await tracing?.shutdown().catch(() => {});
+        logger.info('stopped');
+        process.exit(0);
+      })();
     });
     logger.info('shutdown.listener_closed', { inFlight: inFlight.size });
   };

@@ -6,8 +6,11 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = ROOT;
-type Json = Record<string, any>;
-const spec = JSON.parse(readFileSync(join(root, 'generated/openapi.public.json'), 'utf8')) as Json;
+interface Spec {
+  paths: Record<string, Record<string, { operationId?: string }>>;
+  components: { schemas: Record<string, { type?: string; enum?: unknown[] }> };
+}
+const spec = JSON.parse(readFileSync(join(root, 'generated/openapi.public.json'), 'utf8')) as Spec;
 
 const snake = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 const SWIFT_NAMES: Record<string, string> = { ErrorResponse: 'ApiErrorResponse', Protocol: 'VpnProtocol' };
@@ -21,8 +24,12 @@ const LANGS = {
   dart: { apis: 'lib/src/api', models: 'lib/src/model', method: (op: string) => ` ${op}(`, file: (s: string) => `${snake(s)}.dart` },
 };
 
-const operations = Object.values(spec['paths'] as Json).flatMap((item: Json) => Object.values(item).map((op: Json) => op?.operationId)).filter(Boolean) as string[];
-const models = Object.entries(spec['components']['schemas'] as Json).filter(([, s]) => s.type === 'object' || s.enum).map(([name]) => name);
+const operations = Object.values(spec.paths)
+  .flatMap((item) => Object.values(item).map((op) => op.operationId))
+  .filter((id): id is string => !!id);
+const models = Object.entries(spec.components.schemas)
+  .filter(([, s]) => s.type === 'object' || s.enum)
+  .map(([name]) => name);
 
 let missing = 0;
 for (const [lang, at] of Object.entries(LANGS)) {

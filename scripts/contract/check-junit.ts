@@ -28,7 +28,7 @@ if (import.meta.main) {
     console.error('usage: check-junit.ts <openapi.json> <junit.xml>');
     process.exit(2);
   }
-  const operations = specOperations(JSON.parse(readFileSync(specPath, 'utf8')));
+  const operations = specOperations(JSON.parse(readFileSync(specPath, 'utf8')) as Parameters<typeof specOperations>[0]);
   const found = problems(operations, junitCases(readFileSync(junitPath, 'utf8')));
   if (found.length > 0) {
     console.error(`contract-test: the JUnit report does not show every operation passing:\n  ${found.join('\n  ')}`);

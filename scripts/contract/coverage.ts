@@ -51,7 +51,7 @@ if (import.meta.main) {
     console.error('usage: coverage.ts <openapi.json> <server.log>');
     process.exit(2);
   }
-  const ops = operations(JSON.parse(readFileSync(specPath, 'utf8')));
+  const ops = operations(JSON.parse(readFileSync(specPath, 'utf8')) as Parameters<typeof operations>[0]);
   const { lines, missing } = table(ops, reached(readFileSync(logPath, 'utf8')));
   console.log(lines.join('\n'));
   if (missing.length > 0) {

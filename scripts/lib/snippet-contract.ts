@@ -21,7 +21,7 @@ const at = (pointer: string): Node => pointer.split('/').slice(1).reduce<Node>((
 /** JSON pointer of each property of the schema at `pointer`, following $ref and allOf. */
 function properties(pointer: string, out: Record<string, string> = {}): Record<string, string> {
   const node = at(pointer);
-  if (typeof node?.['$ref'] === 'string') return properties((node['$ref'] as string).slice(1), out);
+  if (typeof node?.['$ref'] === 'string') return properties(node['$ref'].slice(1), out);
   (node?.['allOf'] as unknown[] | undefined)?.forEach((_, i) => properties(`${pointer}/allOf/${i}`, out));
   for (const key of Object.keys((node?.['properties'] as Node | undefined) ?? {})) out[key] = `${pointer}/properties/${escape(key)}`;
   return out;

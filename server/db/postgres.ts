@@ -12,8 +12,8 @@ const NUMERIC_OID = 1700;
 
 // Per pool (not pg.types globally): BIGINT epoch-ms timestamps, COUNT(*) and SUM(bigint) come back as JS numbers.
 const types: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID || oid === NUMERIC_OID ? Number : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+  getTypeParser: ((oid: number, format?: 'text' | 'binary'): ((value: string) => unknown) =>
+    oid === INT8_OID || oid === NUMERIC_OID ? Number : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 const converted = new Map<string, string>();
@@ -31,9 +31,9 @@ interface Observed {
   observer?: DbObserver | undefined;
 }
 
-async function query<T>(client: Queryable, sql: string, params: readonly unknown[] | undefined, seen: Observed): Promise<pg.QueryResult & { rows: T[] }> {
+async function query<T>(client: Queryable, sql: string, params: readonly unknown[] | undefined, seen: Observed): Promise<Omit<pg.QueryResult, 'rows'> & { rows: T[] }> {
   try {
-    return await client.query(toPg(sql), toParams(params));
+    return (await client.query(toPg(sql), toParams(params))) as Omit<pg.QueryResult, 'rows'> & { rows: T[] };
   } catch (err) {
     seen.observer?.queryError();
     throw mapPgError(err);

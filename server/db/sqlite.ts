@@ -105,7 +105,7 @@ export class SqliteDb implements Db {
     const outer = currentTx(this);
     if (outer) return outer.transaction(fn);
     return new Promise<T>((resolve, reject) => {
-      const queued: QueuedTx = { fn, context: AsyncLocalStorage.snapshot(), resolve: resolve as (value: unknown) => void, reject };
+      const queued: QueuedTx = { fn, context: AsyncLocalStorage.snapshot(), resolve, reject };
       if (this.queuedTx.push(queued) === 1) setImmediate(() => void this.commitTransactions());
     });
   }

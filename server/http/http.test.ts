@@ -167,12 +167,6 @@ for (const dialect of DIALECTS) {
       expect(yaml.body).toContain('/v1/vpn/locations:');
       expect(yaml.body).not.toMatch(/testAuthBypass|\/v1\/test\/auth\/bypass|x-internal/);
     });
-
-    it('testBypass_inTestMode_returnsTheCode', async () => {
-      const res = await h.request('POST', '/v1/test/auth/bypass', { body: { phoneNumber: PHONE, testMode: true } });
-      expect(res.status).toBe(200);
-      expect(res.body.testOtp).toBe(h.lastCode(PHONE));
-    });
   });
 
   describe(`test bypass without TEST_MODE [${dialect}]`, () => {

@@ -42,10 +42,10 @@ export function requestContext(logger: Logger, metrics?: Metrics): RequestHandle
 export function routeGuard(spec: Spec): RequestHandler {
   return (req, res, next) => {
     const found = spec.match(req.method, req.path);
-    if (found.kind === 'no-path') return sendError(res, 404, { error: 'NOT_FOUND', message: `No route ${req.method} ${req.path}` });
+    if (found.kind === 'no-path') return sendError(res, { error: 'NOT_FOUND', message: `No route ${req.method} ${req.path}` });
     if (found.kind === 'no-method') {
       res.setHeader('Allow', found.allow);
-      return sendError(res, 405, { error: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed here; use ${found.allow}` });
+      return sendError(res, { error: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed here; use ${found.allow}` });
     }
     req.operationId = found.operation.operationId;
     res.locals.secured = found.operation.secured;

@@ -1,9 +1,9 @@
 // The bundled contract, loaded once, and a matcher over its paths: it answers 404 and 405
 // (with `Allow`) before any other work, and tells which operations need a bearer token.
 import { readFileSync } from 'node:fs';
+import { OPERATIONS, type Operation } from '../../generated/operations.ts';
 
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-const METHODS: Method[] = ['get', 'post', 'put', 'patch', 'delete'];
+type Method = Operation['method'];
 
 interface OperationInfo {
   operationId: string;
@@ -20,32 +20,23 @@ export interface Spec {
 }
 
 export function loadSpec(file = new URL('../../generated/openapi.json', import.meta.url)): Spec {
-  const document = JSON.parse(readFileSync(file, 'utf8')) as {
-    security?: unknown[];
-    paths: Record<string, Partial<Record<Method, { operationId: string; security?: unknown[] }>>>;
-  };
-  const operations: OperationInfo[] = [];
+  // The validator reads the document; the operation table is generated from it (generated/operations.ts).
+  const document = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const operations: OperationInfo[] = Object.entries(OPERATIONS).map(([operationId, op]) => ({
+    operationId,
+    method: op.method,
+    path: op.path,
+    expressPath: op.path.replace(/\{(\w+)\}/g, ':$1'),
+    secured: op.secured,
+  }));
   const matchers: { regex: RegExp; byMethod: Map<string, OperationInfo> }[] = [];
-  for (const [path, item] of Object.entries(document.paths)) {
-    const byMethod = new Map<string, OperationInfo>();
-    for (const method of METHODS) {
-      const op = item[method];
-      if (!op) continue;
-      const info: OperationInfo = {
-        operationId: op.operationId,
-        method,
-        path,
-        expressPath: path.replace(/\{(\w+)\}/g, ':$1'),
-        secured: (op.security ?? document.security ?? []).length > 0,
-      };
-      operations.push(info);
-      byMethod.set(method.toUpperCase(), info);
-    }
+  for (const path of new Set(operations.map((o) => o.path))) {
+    const byMethod = new Map(operations.filter((o) => o.path === path).map((o) => [o.method.toUpperCase(), o]));
     const pattern = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{\w+\\?\}/g, '[^/]+');
     matchers.push({ regex: new RegExp(`^${pattern}/?$`), byMethod });
   }
   return {
-    document: document as unknown as Record<string, unknown>,
+    document,
     operations,
     match(method, path) {
       const found = matchers.find((m) => m.regex.test(path));

@@ -8,9 +8,11 @@ import { canonicalTimestamp } from '../lib/time.ts';
 import { storableInput, strictlyEncoded } from './input.ts';
 import type { Spec } from './spec.ts';
 
-const contract = JSON.parse(readFileSync(new URL('../../generated/openapi.json', import.meta.url), 'utf8'));
+const contract = JSON.parse(readFileSync(new URL('../../generated/openapi.json', import.meta.url), 'utf8')) as {
+  components: { schemas: { ErrorResponse: { properties: { details: { maxItems: number } } } } };
+};
 /** How many problems `details` lists at most: the contract's `maxItems` (ErrorResponse.yaml). */
-export const MAX_DETAILS: number = contract.components.schemas.ErrorResponse.properties.details.maxItems;
+export const MAX_DETAILS = contract.components.schemas.ErrorResponse.properties.details.maxItems;
 
 export interface ValidationOptions {
   bodyLimit: string;

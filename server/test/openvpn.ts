@@ -48,7 +48,7 @@ export function openvpnParse(config: string | Uint8Array, extraFiles: Record<str
     for (const name of Object.keys(extraFiles)) files[name] = existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : '';
     return {
       settings: start < 0 ? undefined : lines.slice(start + 1, end < 0 ? undefined : end),
-      errors: lines.filter((line) => /error|warning|missing|exceeded/i.test(line) && !/^(  |Note:)/.test(line) && !line.includes("'/dev/null'"))
+      errors: lines.filter((line) => /error|warning|missing|exceeded/i.test(line) && !/^( {2}|Note:)/.test(line) && !line.includes("'/dev/null'"))
         .filter((line) => !stopped || !(line.includes('authfile: /dev/null') || line === 'Exiting due to fatal error'))
         .map((line) => line.replace(/(client\.ovpn|\[CONNECTION-OPTIONS\]):\d+/g, '$1')),
       ranScript: existsSync(join(dir, 'RAN')),

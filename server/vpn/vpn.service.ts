@@ -1,15 +1,17 @@
 // VPN rules: configurations per location, custom configs, connection sessions and usage.
-import type { components } from '../../generated/types.ts';
+import type { components, operations } from '../../generated/types.ts';
 import type { Caller, Deps } from '../context.ts';
 import { findUserById } from '../auth/session.store.ts';
 import { ConflictError, NotFoundError, QuotaExceededError, UnauthenticatedError, ValidationError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { lockKey } from '../lib/locks.ts';
 import { usageOf } from '../user/user.view.ts';
-import type { RequestBody } from '../http/route.ts';
 import { validateOvpn } from './ovpn.ts';
 import * as store from './vpn.store.ts';
 import locations from './locations.json' with { type: 'json' };
+
+/** The body of reportConnectionStatus, from the contract (services import no HTTP module). */
+type StatusReport = NonNullable<operations['reportConnectionStatus']['requestBody']>['content']['application/json'];
 
 type Schemas = components['schemas'];
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -111,7 +113,7 @@ export function createVpnService(deps: Deps) {
       if ((await store.deleteCustomConfig(db, id, caller.userId)) === 0) throw new NotFoundError('Custom config');
     },
 
-    async reportStatus(caller: Caller, report: RequestBody<'reportConnectionStatus'>) {
+    async reportStatus(caller: Caller, report: StatusReport) {
       const now = clock.now();
       const connectedAt = report.connectedAt ? Date.parse(report.connectedAt) : now;
       if (report.sessionId) {

@@ -10,7 +10,7 @@ import { DIALECTS, removeSqlite } from '../../server/db/testing.ts';
 import { connectVpn, phoneNumber, signInWithOtp, type Session } from '../support/flows.ts';
 import { client } from '../support/http.ts';
 import { createDatabase } from '../support/postgres.ts';
-import { startServer, type ServerProcess } from '../support/server-process.ts';
+import { startServer } from '../support/server-process.ts';
 
 const USERS = 6;
 const WORKERS_PER_USER = 2;

@@ -1,36 +1,22 @@
 import type { Middleware } from 'openapi-fetch';
 import { AuthError } from './errors.ts';
+import { OPERATIONS } from './generated/operations.ts';
 import type { FetchLike, RequestExtras } from './retry-fetch.ts';
 import type { Session, TokenGrant } from './session.ts';
 
+const OPS = Object.values(OPERATIONS);
+
 /**
- * The operations the contract marks `security: []`. They get no bearer token and a 401 from
- * them (wrong password) is an answer, not a reason to refresh. test/public-paths.test.ts checks
- * this list against generated/openapi.json so it cannot drift from the contract.
+ * The operations the contract marks `security: []` (generated/operations.public.ts). They get no
+ * bearer token, and a 401 from them (wrong password) is an answer, not a reason to refresh.
  */
-export const PUBLIC_PATHS: ReadonlySet<string> = new Set([
-  '/v1/auth/otp/send',
-  '/v1/auth/otp/verify',
-  '/v1/auth/otp/login',
-  '/v1/auth/register',
-  '/v1/auth/login',
-  '/v1/auth/refresh',
-  '/v1/test/auth/bypass',
-  '/health',
-  '/ready',
-]);
+export const PUBLIC_PATHS: ReadonlySet<string> = new Set(OPS.filter((o) => !o.secured).map((o) => o.path));
 
 /** Operations whose success answer carries a new token pair to store (AuthResult or the refresh answer). */
-export const TOKEN_PATHS: ReadonlySet<string> = new Set([
-  '/v1/auth/otp/login',
-  '/v1/auth/register',
-  '/v1/auth/login',
-  '/v1/auth/refresh',
-  '/v1/user/password',
-]);
+export const TOKEN_PATHS: ReadonlySet<string> = new Set(OPS.filter((o) => o.grantsTokens).map((o) => o.path));
 
-const LOGOUT_PATH = '/v1/auth/logout';
-const ACCOUNT_PATH = '/v1/user/account';
+const LOGOUT_PATH = OPERATIONS.logout.path;
+const ACCOUNT_PATH = OPERATIONS.deleteAccount.path;
 
 function bearerOf(request: Request): string | null {
   const header = request.headers.get('Authorization');

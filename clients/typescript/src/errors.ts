@@ -1,3 +1,4 @@
+import { ERROR_STATUS, type ErrorStatus } from './generated/errors.ts';
 import type { ErrorCode, ErrorDetail, ErrorResponse } from './generated/types.ts';
 
 /** Codes the SDK adds for failures that never reached an API answer. */
@@ -96,33 +97,28 @@ export class ProtocolError extends ApiError {}
 type ApiErrorClass = new (status: number, body: ErrorBody) => ApiError;
 
 /**
- * One class per code of the spec's ErrorCode enum. Typed as a Record over ErrorCode, so a code
- * added to the contract fails the SDK build until it is mapped here.
+ * The class of each HTTP status the contract gives an error code (generated/errors.ts). Typed
+ * over those statuses, so a code with a new status fails the SDK build until it has a class here.
  */
+const CLASS_BY_STATUS: Record<ErrorStatus, ApiErrorClass> = {
+  400: ValidationError,
+  401: AuthError,
+  403: QuotaExceededError,
+  404: NotFoundError,
+  405: ProtocolError,
+  406: ProtocolError,
+  409: ConflictError,
+  413: ProtocolError,
+  415: ProtocolError,
+  429: RateLimitError,
+  500: ServerError,
+  503: ServerError,
+};
+
+/** One class per code of the spec's ErrorCode enum: its status's class, or a more specific one. */
 export const ERROR_CLASSES: Record<ErrorCode, ApiErrorClass> = {
-  VALIDATION_ERROR: ValidationError,
-  WEAK_PASSWORD: ValidationError,
+  ...(Object.fromEntries(Object.entries(ERROR_STATUS).map(([code, status]) => [code, CLASS_BY_STATUS[status]])) as Record<ErrorCode, ApiErrorClass>),
   INVALID_OTP: OtpError,
-  INVALID_VERIFICATION_TOKEN: ValidationError,
-  INVALID_CONFIG: ValidationError,
-  INVALID_CREDENTIALS: AuthError,
-  UNAUTHORIZED: AuthError,
-  INVALID_TOKEN: AuthError,
-  TOKEN_EXPIRED: AuthError,
-  TOKEN_REUSED: AuthError,
-  QUOTA_EXCEEDED: QuotaExceededError,
-  NOT_FOUND: NotFoundError,
-  METHOD_NOT_ALLOWED: ProtocolError,
-  NOT_ACCEPTABLE: ProtocolError,
-  ACCOUNT_EXISTS: ConflictError,
-  CONFIG_LIMIT_REACHED: ConflictError,
-  PAYLOAD_TOO_LARGE: ProtocolError,
-  UNSUPPORTED_MEDIA_TYPE: ProtocolError,
-  RATE_LIMIT_EXCEEDED: RateLimitError,
-  SERVER_ERROR: ServerError,
-  SERVICE_UNAVAILABLE: ServerError,
-  MAINTENANCE: ServerError,
-  LOCATION_UNAVAILABLE: ConflictError,
 };
 
 function isErrorEnvelope(body: unknown): body is ErrorResponse {

@@ -1,5 +1,6 @@
 import type { Client } from 'openapi-fetch';
 import { BarqnetError, toApiError } from './errors.ts';
+import { OPERATIONS } from './generated/operations.ts';
 import type { operations, paths } from './generated/types.ts';
 
 /** The JSON request body of an operation, straight from the generated types. */
@@ -41,44 +42,44 @@ export async function unwrap<R extends FetchResult>(pending: Promise<R>): Promis
 export function createOperations(api: Client<paths>) {
   return {
     auth: {
-      sendOtp: (body: JsonBody<'sendOtp'>, o?: CallOptions) => unwrap(api.POST('/v1/auth/otp/send', { ...o, body })),
-      verifyOtp: (body: JsonBody<'verifyOtp'>, o?: CallOptions) => unwrap(api.POST('/v1/auth/otp/verify', { ...o, body })),
-      signInWithOtp: (body: JsonBody<'signInWithOtp'>, o?: CallOptions) => unwrap(api.POST('/v1/auth/otp/login', { ...o, body })),
-      register: (body: JsonBody<'register'>, o?: CallOptions) => unwrap(api.POST('/v1/auth/register', { ...o, body })),
-      login: (body: JsonBody<'login'>, o?: CallOptions) => unwrap(api.POST('/v1/auth/login', { ...o, body })),
+      sendOtp: (body: JsonBody<'sendOtp'>, o?: CallOptions) => unwrap(api.POST(OPERATIONS.sendOtp.path, { ...o, body })),
+      verifyOtp: (body: JsonBody<'verifyOtp'>, o?: CallOptions) => unwrap(api.POST(OPERATIONS.verifyOtp.path, { ...o, body })),
+      signInWithOtp: (body: JsonBody<'signInWithOtp'>, o?: CallOptions) => unwrap(api.POST(OPERATIONS.signInWithOtp.path, { ...o, body })),
+      register: (body: JsonBody<'register'>, o?: CallOptions) => unwrap(api.POST(OPERATIONS.register.path, { ...o, body })),
+      login: (body: JsonBody<'login'>, o?: CallOptions) => unwrap(api.POST(OPERATIONS.login.path, { ...o, body })),
       /** Prefer `client.session.refresh()`, which shares one call between concurrent callers. */
-      refreshToken: (body: JsonBody<'refreshToken'>, o?: CallOptions) => unwrap(api.POST('/v1/auth/refresh', { ...o, body })),
-      logout: (o?: CallOptions) => unwrap(api.POST('/v1/auth/logout', { ...o })),
+      refreshToken: (body: JsonBody<'refreshToken'>, o?: CallOptions) => unwrap(api.POST(OPERATIONS.refreshToken.path, { ...o, body })),
+      logout: (o?: CallOptions) => unwrap(api.POST(OPERATIONS.logout.path, { ...o })),
     },
     vpn: {
-      listLocations: (o?: CallOptions) => unwrap(api.GET('/v1/vpn/locations', { ...o })),
+      listLocations: (o?: CallOptions) => unwrap(api.GET(OPERATIONS.listLocations.path, { ...o })),
       getVpnConfig: (query: Query<'getVpnConfig'> = {}, o?: CallOptions) =>
-        unwrap(api.GET('/v1/vpn/config', { ...o, params: { query } })),
-      listCustomConfigs: (o?: CallOptions) => unwrap(api.GET('/v1/vpn/config/custom', { ...o })),
+        unwrap(api.GET(OPERATIONS.getVpnConfig.path, { ...o, params: { query } })),
+      listCustomConfigs: (o?: CallOptions) => unwrap(api.GET(OPERATIONS.listCustomConfigs.path, { ...o })),
       createCustomConfig: (body: JsonBody<'createCustomConfig'>, o?: CallOptions) =>
-        unwrap(api.POST('/v1/vpn/config/custom', { ...o, body })),
+        unwrap(api.POST(OPERATIONS.createCustomConfig.path, { ...o, body })),
       deleteCustomConfig: (configId: string, o?: CallOptions) =>
-        unwrap(api.DELETE('/v1/vpn/config/custom/{configId}', { ...o, params: { path: { configId } } })),
+        unwrap(api.DELETE(OPERATIONS.deleteCustomConfig.path, { ...o, params: { path: { configId } } })),
       // With a sessionId the report is an update the server applies idempotently, so it may be retried.
       reportConnectionStatus: (body: JsonBody<'reportConnectionStatus'>, o?: CallOptions) =>
-        unwrap(api.POST('/v1/vpn/status', { ...o, body, idempotent: body.sessionId !== undefined })),
-      getUsage: (o?: CallOptions) => unwrap(api.GET('/v1/vpn/stats', { ...o })),
+        unwrap(api.POST(OPERATIONS.reportConnectionStatus.path, { ...o, body, idempotent: body.sessionId !== undefined })),
+      getUsage: (o?: CallOptions) => unwrap(api.GET(OPERATIONS.getUsage.path, { ...o })),
       // Totals are cumulative and the server keeps the maximum: a retried report never counts twice.
       reportTrafficStats: (body: JsonBody<'reportTrafficStats'>, o?: CallOptions) =>
-        unwrap(api.POST('/v1/vpn/stats', { ...o, body, idempotent: true })),
+        unwrap(api.POST(OPERATIONS.reportTrafficStats.path, { ...o, body, idempotent: true })),
     },
     user: {
-      getProfile: (o?: CallOptions) => unwrap(api.GET('/v1/user/profile', { ...o })),
-      updateProfile: (body: JsonBody<'updateProfile'>, o?: CallOptions) => unwrap(api.PATCH('/v1/user/profile', { ...o, body })),
-      changePassword: (body: JsonBody<'changePassword'>, o?: CallOptions) => unwrap(api.POST('/v1/user/password', { ...o, body })),
-      listDevices: (o?: CallOptions) => unwrap(api.GET('/v1/user/devices', { ...o })),
+      getProfile: (o?: CallOptions) => unwrap(api.GET(OPERATIONS.getProfile.path, { ...o })),
+      updateProfile: (body: JsonBody<'updateProfile'>, o?: CallOptions) => unwrap(api.PATCH(OPERATIONS.updateProfile.path, { ...o, body })),
+      changePassword: (body: JsonBody<'changePassword'>, o?: CallOptions) => unwrap(api.POST(OPERATIONS.changePassword.path, { ...o, body })),
+      listDevices: (o?: CallOptions) => unwrap(api.GET(OPERATIONS.listDevices.path, { ...o })),
       revokeDevice: (deviceId: string, o?: CallOptions) =>
-        unwrap(api.DELETE('/v1/user/devices/{deviceId}', { ...o, params: { path: { deviceId } } })),
-      deleteAccount: (body: JsonBody<'deleteAccount'>, o?: CallOptions) => unwrap(api.DELETE('/v1/user/account', { ...o, body })),
+        unwrap(api.DELETE(OPERATIONS.revokeDevice.path, { ...o, params: { path: { deviceId } } })),
+      deleteAccount: (body: JsonBody<'deleteAccount'>, o?: CallOptions) => unwrap(api.DELETE(OPERATIONS.deleteAccount.path, { ...o, body })),
     },
     system: {
-      getHealth: (o?: CallOptions) => unwrap(api.GET('/health', { ...o })),
-      getReadiness: (o?: CallOptions) => unwrap(api.GET('/ready', { ...o })),
+      getHealth: (o?: CallOptions) => unwrap(api.GET(OPERATIONS.getHealth.path, { ...o })),
+      getReadiness: (o?: CallOptions) => unwrap(api.GET(OPERATIONS.getReadiness.path, { ...o })),
     },
   };
 }

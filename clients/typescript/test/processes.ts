@@ -81,7 +81,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     const url = await new Promise<string>((ok, fail) => {
       const timer = setTimeout(() => fail(new Error(`no "listening" line within 30 s:\n${output()}`)), 30_000);
       child.once('exit', (code) => fail(new Error(`server exited with ${code}:\n${output()}`)));
-      child.stdout!.on('data', () => {
+      child.stdout.on('data', () => {
         for (const line of output().split('\n')) {
           if (!line.includes('"listening"')) continue;
           try {
