@@ -31,7 +31,11 @@ export function makeUsers(c: Client, count: number, area = '415'): Promise<Bench
 /** More sessions of existing accounts: the bypass signs an existing account in each time it is called. */
 export async function refreshTokens(c: Client, phones: string[], count: number): Promise<string[]> {
   return inBatches(count, 8, async (i) => {
-    const r = expectStatus(await c.request('POST', '/v1/test/auth/bypass', { body: { phoneNumber: phones[i % phones.length], testMode: true } }), 200, 'bypass');
+    const r = expectStatus(
+      await c.request('POST', '/v1/test/auth/bypass', { body: { phoneNumber: phones[i % phones.length], testMode: true } }),
+      200,
+      'bypass',
+    );
     if (!r.body.refreshToken) throw new Error('bypass returned no tokens for an existing account');
     return r.body.refreshToken as string;
   });

@@ -18,7 +18,10 @@ export function machineInfo(): Record<string, string> {
     Memory: `${Math.round(os.totalmem() / 1024 ** 3)} GiB`,
     Node: process.version,
     OS: `${os.type()} ${os.release()} ${os.arch()}`,
-    'Load average at start': os.loadavg().map((l) => l.toFixed(2)).join(' '),
+    'Load average at start': os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
     Commit: `${git(['rev-parse', '--short', 'HEAD'])}${dirty}`,
     Date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
   };

@@ -24,7 +24,12 @@ const path = process.argv[2] ?? '/v1/vpn/locations';
 const seconds = Number(process.argv[3] ?? 5);
 const work = mkdtempSync(join(tmpdir(), 'barqnet-profile-'));
 try {
-  const server = await startServer({ databaseUrl: `sqlite:${join(work, 'p.db')}`, env: API_ENV, logFile: join(work, 'server.log'), nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${work}`] });
+  const server = await startServer({
+    databaseUrl: `sqlite:${join(work, 'p.db')}`,
+    env: API_ENV,
+    logFile: join(work, 'server.log'),
+    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${work}`],
+  });
   const c = client(server.url);
   const users = await makeUsers(c, 50);
   c.close();
@@ -34,7 +39,16 @@ try {
     pid: server.pid,
     connections: 50,
     duration: seconds,
-    requests: [{ method: 'GET', path, setupRequest: (req: { headers?: Record<string, string> }) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${users[i++ % users.length]!.accessToken}` } }) }],
+    requests: [
+      {
+        method: 'GET',
+        path,
+        setupRequest: (req: { headers?: Record<string, string> }) => ({
+          ...req,
+          headers: { ...req.headers, authorization: `Bearer ${users[i++ % users.length]!.accessToken}` },
+        }),
+      },
+    ],
   });
   await server.stop('SIGINT');
   const file = readdirSync(work).find((f) => f.endsWith('.cpuprofile'))!;
@@ -51,15 +65,26 @@ try {
     const where = frame.url.replace(/^file:\/\/.*?\/node_modules\//, '').replace(/^file:\/\/\/work\/[^/]+\//, '');
     const key = `${frame.functionName || '(anon)'} ${where}:${frame.lineNumber}`;
     perFn.set(key, (perFn.get(key) ?? 0) + n);
-    const pkg = frame.url.includes('node_modules/') ? frame.url.split('node_modules/')[1]!.split('/')[0]! : frame.url.startsWith('node:') ? 'node:' + frame.url.slice(5).split('/')[0] : frame.url ? where.split('/').slice(0, 2).join('/') : '(native)';
+    const pkg = frame.url.includes('node_modules/')
+      ? frame.url.split('node_modules/')[1]!.split('/')[0]!
+      : frame.url.startsWith('node:')
+        ? 'node:' + frame.url.slice(5).split('/')[0]
+        : frame.url
+          ? where.split('/').slice(0, 2).join('/')
+          : '(native)';
     perPkg.set(pkg, (perPkg.get(pkg) ?? 0) + n);
   }
   const us = m.cpuUsPerRequest;
   console.log(`${path}: ${Math.round(m.rps)} req/s, ${Math.round(us)} µs CPU/req, ${busy} busy samples`);
   const top = (map: Map<string, number>, n: number) =>
-    [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${((v / busy) * us).toFixed(1).padStart(6)} µs  ${k}`);
-  console.log('-- by package'); console.log(top(perPkg, 25).join('\n'));
-  console.log('-- by function'); console.log(top(perFn, 40).join('\n'));
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => `${((v / busy) * us).toFixed(1).padStart(6)} µs  ${k}`);
+  console.log('-- by package');
+  console.log(top(perPkg, 25).join('\n'));
+  console.log('-- by function');
+  console.log(top(perFn, 40).join('\n'));
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -42,14 +42,21 @@ const HEALTH_P99_TARGET_MS = 25;
 
 const ms = (v: number) => (Number.isFinite(v) ? (v < 10 ? v.toFixed(2) : v.toFixed(1)) : '-');
 const int = (v: number) => Math.round(v).toLocaleString('en-US');
-const codes = (m: Measured) => Object.entries(m.statuses).map(([s, n]) => `${s}×${n}`).join(' ') + (m.errors + m.timeouts ? ` errors×${m.errors + m.timeouts}` : '');
+const codes = (m: Measured) =>
+  Object.entries(m.statuses)
+    .map(([s, n]) => `${s}×${n}`)
+    .join(' ') + (m.errors + m.timeouts ? ` errors×${m.errors + m.timeouts}` : '');
 
 function row(m: Measured, express: Measured | undefined, store: string): string {
   const ratio = m.rps / (express?.rps ?? Number.NaN);
   const cpuRatio = m.cpuUsPerRequest / (express?.cpuUsPerRequest ?? Number.NaN);
   const target = TARGETS[store]?.[m.name];
   const [wanted, met] =
-    target === undefined ? ['', ''] : 'cpu' in target ? [`CPU <= ${target.cpu} x`, cpuRatio <= target.cpu] : [`>= ${int(target.rps)} req/s`, m.rps >= target.rps];
+    target === undefined
+      ? ['', '']
+      : 'cpu' in target
+        ? [`CPU <= ${target.cpu} x`, cpuRatio <= target.cpu]
+        : [`>= ${int(target.rps)} req/s`, m.rps >= target.rps];
   const cpu = Number.isFinite(m.cpuUsPerRequest) ? int(m.cpuUsPerRequest) : '-';
   return `| ${m.name} | ${store} | ${int(m.rps)} | ${ms(m.p50)} | ${ms(m.p99)} | ${ratio.toFixed(2)} | ${cpu} | ${Number.isFinite(cpuRatio) ? cpuRatio.toFixed(1) : '-'} | ${wanted} | ${met === '' ? '' : met ? 'yes' : '**no**'} | ${codes(m)} |`;
 }
@@ -78,7 +85,7 @@ export function render(r: Report, tookSeconds: number): string {
     '',
     `- Each line: ${r.seconds} s of autocannon at ${r.connections} keep-alive connections, no pipelining, after a 2 s warm-up that is`,
     '  not counted. Every server is its own process (`node server/main.ts`, or bench/baselines.ts for the',
-    '  baselines), started by the run on a free loopback port. p50/p99 come from every response\'s own timing.',
+    "  baselines), started by the run on a free loopback port. p50/p99 come from every response's own timing.",
     '- API server: NODE_ENV=test with TEST_MODE=1 (only to mint sessions through the bypass before measuring),',
     '  VALIDATE_RESPONSES=0 (the production default), LOG_LEVEL=info (one JSON log line per request, to a file).',
     '  USER_RATE_LIMIT_PER_MINUTE and IP_RATE_LIMIT_PER_MINUTE are raised so nothing is refused, but both limits',
@@ -125,7 +132,10 @@ export function render(r: Report, tookSeconds: number): string {
       '',
       '| Flood | HASH_CONCURRENCY | sign-ins/s | p50 ms | p99 ms | server CPU µs/sign-in | statuses |',
       '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
-      ...r.floods.map((f) => `| ${f.label} | ${f.hashConcurrency} | ${f.flood.rps.toFixed(1)} | ${ms(f.flood.p50)} | ${ms(f.flood.p99)} | ${int(f.flood.cpuUsPerRequest)} | ${codes(f.flood)} |`),
+      ...r.floods.map(
+        (f) =>
+          `| ${f.label} | ${f.hashConcurrency} | ${f.flood.rps.toFixed(1)} | ${ms(f.flood.p50)} | ${ms(f.flood.p99)} | ${int(f.flood.cpuUsPerRequest)} | ${codes(f.flood)} |`,
+      ),
       '',
     );
   }

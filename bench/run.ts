@@ -66,7 +66,9 @@ async function main(): Promise<void> {
 
   log('start-up and idle memory');
   report.startup = await startup(ctx);
-  report.loadAtEnd = loadavg().map((l) => l.toFixed(2)).join(' ');
+  report.loadAtEnd = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
   const markdown = render(report, Math.round((Date.now() - started) / 1000));
   writeFileSync(OUT, markdown);

@@ -32,7 +32,12 @@ export async function baseline(ctx: BenchContext, kind: 'raw' | 'express'): Prom
   const server = await startServer({ databaseUrl: 'sqlite::memory:', script: 'bench/baselines.ts', args: [kind], readyPath: '/' });
   try {
     ctx.log(`baseline ${kind}`);
-    return await measure(kind === 'raw' ? 'node:http hello' : 'Express 5 hello', { url: server.url, pid: server.pid, connections: ctx.connections, duration: ctx.seconds });
+    return await measure(kind === 'raw' ? 'node:http hello' : 'Express 5 hello', {
+      url: server.url,
+      pid: server.pid,
+      connections: ctx.connections,
+      duration: ctx.seconds,
+    });
   } finally {
     await server.stop();
   }
@@ -43,12 +48,20 @@ function rotating<T>(items: T[]): () => T {
   return () => items[i++ % items.length]!;
 }
 
-export async function apiSuite(ctx: BenchContext, label: string, databaseUrl: string): Promise<{ rows: Measured[]; server: ServerProcess; users: BenchUser[] }> {
+export async function apiSuite(
+  ctx: BenchContext,
+  label: string,
+  databaseUrl: string,
+): Promise<{ rows: Measured[]; server: ServerProcess; users: BenchUser[] }> {
   const server = await startServer({ databaseUrl, env: API_ENV, logFile: join(ctx.work, `${label}.log`) });
   const c = client(server.url);
   ctx.log(`${label}: minting ${ctx.connections} users and ${ctx.connections * 4} refresh tokens`);
   const users = await makeUsers(c, ctx.connections);
-  const pool = await refreshTokens(c, users.map((u) => u.phone), ctx.connections * 4);
+  const pool = await refreshTokens(
+    c,
+    users.map((u) => u.phone),
+    ctx.connections * 4,
+  );
   c.close();
   const rows: Measured[] = [];
   const url = server.url;
@@ -56,7 +69,13 @@ export async function apiSuite(ctx: BenchContext, label: string, databaseUrl: st
 
   const authed = (path: string) => {
     const next = rotating(users);
-    return [{ method: 'GET', path, setupRequest: (req: { headers?: Record<string, string> }) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${next().accessToken}` } }) }];
+    return [
+      {
+        method: 'GET',
+        path,
+        setupRequest: (req: { headers?: Record<string, string> }) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${next().accessToken}` } }),
+      },
+    ];
   };
   ctx.log(`${label}: GET /v1/vpn/locations`);
   rows.push(await measure('GET /v1/vpn/locations', { url, pid: server.pid, connections, duration: seconds, requests: authed('/v1/vpn/locations') }));
@@ -126,8 +145,18 @@ export interface FloodRun {
  * Wrong-password sign-ins from 32 connections, with two paced probes alongside, on its own
  * server (SQLite) so HASH_CONCURRENCY can differ: the default, and one hash per core.
  */
-export async function loginFlood(ctx: BenchContext, label: string, env: Record<string, string>, hashConcurrency: number, withQuiet: boolean): Promise<FloodRun> {
-  const server = await startServer({ databaseUrl: `sqlite:${join(ctx.work, `flood-${hashConcurrency}.db`)}`, env: { ...API_ENV, ...env }, logFile: join(ctx.work, `flood-${hashConcurrency}.log`) });
+export async function loginFlood(
+  ctx: BenchContext,
+  label: string,
+  env: Record<string, string>,
+  hashConcurrency: number,
+  withQuiet: boolean,
+): Promise<FloodRun> {
+  const server = await startServer({
+    databaseUrl: `sqlite:${join(ctx.work, `flood-${hashConcurrency}.db`)}`,
+    env: { ...API_ENV, ...env },
+    logFile: join(ctx.work, `flood-${hashConcurrency}.log`),
+  });
   try {
     const c = client(server.url);
     const [user] = await makeUsers(c, 1, '646');

@@ -54,7 +54,9 @@ async function app(index: number, instances: string[], deadline: number, stats: 
   const next = () => clients[turn++ % clients.length]!;
   const call = async (what: string, c: Client, method: string, path: string, options: { token?: string; body?: unknown }, ok = 200): Promise<Reply> => {
     stats.requests++;
-    const reply = await c.request(method, path, { ...options, timeoutMs: 15_000 }).catch((error: Error) => ({ status: 0, body: error.message, headers: {}, ms: 0 }) as Reply);
+    const reply = await c
+      .request(method, path, { ...options, timeoutMs: 15_000 })
+      .catch((error: Error) => ({ status: 0, body: error.message, headers: {}, ms: 0 }) as Reply);
     if (reply.status !== ok) throw new Error(`${what}: ${reply.status} ${JSON.stringify(reply.body)}`);
     record(stats, what, reply.ms);
     return reply;
@@ -71,13 +73,19 @@ async function app(index: number, instances: string[], deadline: number, stats: 
 
     const connect = async (): Promise<VpnRun> => {
       await call('GET /v1/vpn/config', next(), 'GET', '/v1/vpn/config', { token: token() });
-      const opened = await call('POST /v1/vpn/status', next(), 'POST', '/v1/vpn/status', { token: token(), body: { status: 'CONNECTED', platform: 'android', appVersion: '1.0.0' } });
+      const opened = await call('POST /v1/vpn/status', next(), 'POST', '/v1/vpn/status', {
+        token: token(),
+        body: { status: 'CONNECTED', platform: 'android', appVersion: '1.0.0' },
+      });
       const run = { id: opened.body.sessionId as string, bytesIn: 0, bytesOut: 0, duration: 0 };
       runs.push(run);
       return run;
     };
     const report = (run: VpnRun) =>
-      call('POST /v1/vpn/stats', next(), 'POST', '/v1/vpn/stats', { token: token(), body: { sessionId: run.id, bytesIn: run.bytesIn, bytesOut: run.bytesOut, duration: run.duration } });
+      call('POST /v1/vpn/stats', next(), 'POST', '/v1/vpn/stats', {
+        token: token(),
+        body: { sessionId: run.id, bytesIn: run.bytesIn, bytesOut: run.bytesOut, duration: run.duration },
+      });
 
     let run = await connect();
     let nextRefresh = Date.now() + jitter(20_000);
@@ -133,12 +141,23 @@ async function soak(store: 'sqlite' | 'postgres'): Promise<boolean> {
     const stats: Stats = { requests: 0, errors: [], latencies: new Map() };
     const started = Date.now();
     const deadline = started + SECONDS * 1000;
-    const results = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => app(i, servers.map((s) => s.url), deadline, stats)));
+    const results = await Promise.all(
+      Array.from({ length: CLIENTS }, (_, i) =>
+        app(
+          i,
+          servers.map((s) => s.url),
+          deadline,
+          stats,
+        ),
+      ),
+    );
     const took = (Date.now() - started) / 1000;
 
     // the database agrees with the apps as a whole
     const db = await openDb(databaseUrl, { migrate: false });
-    const stored = await db.one<{ bytes_in: number; bytes_out: number; n: number }>('SELECT SUM(bytes_in) AS bytes_in, SUM(bytes_out) AS bytes_out, COUNT(*) AS n FROM vpn_sessions');
+    const stored = await db.one<{ bytes_in: number; bytes_out: number; n: number }>(
+      'SELECT SUM(bytes_in) AS bytes_in, SUM(bytes_out) AS bytes_out, COUNT(*) AS n FROM vpn_sessions',
+    );
     await db.close();
     const expectIn = results.reduce((n, r) => n + r.expectIn, 0);
     const expectOut = results.reduce((n, r) => n + r.expectOut, 0);
@@ -146,10 +165,17 @@ async function soak(store: 'sqlite' | 'postgres'): Promise<boolean> {
       stats.errors.push(`database totals ${stored?.bytes_in}/${stored?.bytes_out}, apps reported ${expectIn}/${expectOut}`);
     }
 
-    const lines = [`## soak: ${store}, ${servers.length} instance(s), ${CLIENTS} apps, ${took.toFixed(0)} s`, '', '| request | count | p50 ms | p99 ms | max ms |', '| --- | ---: | ---: | ---: | ---: |'];
+    const lines = [
+      `## soak: ${store}, ${servers.length} instance(s), ${CLIENTS} apps, ${took.toFixed(0)} s`,
+      '',
+      '| request | count | p50 ms | p99 ms | max ms |',
+      '| --- | ---: | ---: | ---: | ---: |',
+    ];
     for (const [what, ms] of [...stats.latencies].sort()) {
       const sorted = Float64Array.from(ms).sort();
-      lines.push(`| ${what} | ${ms.length} | ${percentile(sorted, 50).toFixed(1)} | ${percentile(sorted, 99).toFixed(1)} | ${sorted[sorted.length - 1]!.toFixed(1)} |`);
+      lines.push(
+        `| ${what} | ${ms.length} | ${percentile(sorted, 50).toFixed(1)} | ${percentile(sorted, 99).toFixed(1)} | ${sorted[sorted.length - 1]!.toFixed(1)} |`,
+      );
     }
     lines.push(
       '',

@@ -14,7 +14,9 @@ const work = mkdtempSync(join(tmpdir(), 'barqnet-gate-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const base = latestRelease();
 // The release is YAML; Redocly (already a dependency) turns it into JSON to edit.
-execFileSync(join(import.meta.dirname, '..', 'node_modules', '.bin', 'redocly'), ['bundle', base, '--ext', 'json', '-o', join(work, 'released.json')], { stdio: 'ignore' });
+execFileSync(join(import.meta.dirname, '..', 'node_modules', '.bin', 'redocly'), ['bundle', base, '--ext', 'json', '-o', join(work, 'released.json')], {
+  stdio: 'ignore',
+});
 const released = JSON.parse(readFileSync(join(work, 'released.json'), 'utf8')) as Spec;
 const changelog = join(work, 'changelog.md');
 writeFileSync(changelog, `# Changelog\n\n## 2.0.0\n\n- Removed things.\n\n## ${released.info.version}\n\n- First.\n`);
@@ -36,7 +38,13 @@ function requireNewField(spec: Spec) {
 
 describe('breaking-change gate', { timeout: 60_000 }, () => {
   it('passes the released spec itself', () => {
-    expect(checkBreaking(base, revision('same', () => {}), changelog).ok).toBe(true);
+    expect(
+      checkBreaking(
+        base,
+        revision('same', () => {}),
+        changelog,
+      ).ok,
+    ).toBe(true);
   });
 
   it('fails a removed operation without a new major version', () => {
@@ -52,9 +60,13 @@ describe('breaking-change gate', { timeout: 60_000 }, () => {
   });
 
   it('fails a newly required request body without a new major version (redocly diff calls it minor)', () => {
-    const result = checkBreaking(base, revision('body', (spec) => {
-      spec.paths['/v1/auth/logout']!['post'].requestBody = { required: true, content: { 'application/json': { schema: { type: 'object' } } } };
-    }), changelog);
+    const result = checkBreaking(
+      base,
+      revision('body', (spec) => {
+        spec.paths['/v1/auth/logout']!['post'].requestBody = { required: true, content: { 'application/json': { schema: { type: 'object' } } } };
+      }),
+      changelog,
+    );
     expect(result.ok).toBe(false);
     expect(result.lines.join('\n')).toContain('POST /v1/auth/logout: the request body is now required');
   });

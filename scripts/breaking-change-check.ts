@@ -92,13 +92,16 @@ export function bodiesMadeRequired(base: string, revision: string): string[] {
   return Object.entries(after.paths ?? {}).flatMap(([path, item]) =>
     Object.entries(item)
       .filter(([method, op]) => before.paths?.[path]?.[method] && required(after, op) && !required(before, before.paths[path][method]))
-      .map(([method]) => `${method.toUpperCase()} ${path}: the request body is now required`));
+      .map(([method]) => `${method.toUpperCase()} ${path}: the request body is now required`),
+  );
 }
 
 export function checkBreaking(base: string, revision: string, changelog = CHANGELOG): GateResult {
   const report = diff(base, revision);
   const { base: released, revision: current } = report.infoVersions;
-  const lines = [`${relative(root, revision)} (${current}) against the released ${released}: ${report.summary.major} major, ${report.summary.minor} minor, ${report.summary.patch} patch`];
+  const lines = [
+    `${relative(root, revision)} (${current}) against the released ${released}: ${report.summary.major} major, ${report.summary.minor} minor, ${report.summary.patch} patch`,
+  ];
   let ok = true;
   if (compareVersions(current, released) < 0) {
     ok = false;
@@ -131,7 +134,10 @@ function release(force: boolean): number {
     return 1;
   }
   const body = text.replace(/^# DO NOT EDIT.*\n/, '');
-  writeFileSync(target, `# BarqNet API ${version} as released: frozen, never edited. The breaking-change gate\n# (scripts/breaking-change-check.ts) compares the current bundle with the newest file here.\n${body}`);
+  writeFileSync(
+    target,
+    `# BarqNet API ${version} as released: frozen, never edited. The breaking-change gate\n# (scripts/breaking-change-check.ts) compares the current bundle with the newest file here.\n${body}`,
+  );
   console.log(`released ${version} as ${target}`);
   return 0;
 }

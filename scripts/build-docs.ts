@@ -17,7 +17,8 @@ export const OUTPUTS = ['index.html', 'errors.md'] as const;
 
 // Redoc 3 shows its "API docs by" badge as an <img> from cdn.redoc.ly; an inline SVG keeps the
 // attribution without a request leaving the machine.
-const BADGE = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='48' height='14'%3E%3Ctext x='0' y='11' font-family='sans-serif' font-size='11' fill='%23444'%3ERedocly%3C/text%3E%3C/svg%3E";
+const BADGE =
+  "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='48' height='14'%3E%3Ctext x='0' y='11' font-family='sans-serif' font-size='11' fill='%23444'%3ERedocly%3C/text%3E%3C/svg%3E";
 const REPLACE: Array<[RegExp, string]> = [[/https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(-full)?\.svg/g, BADGE]];
 
 // Anything that would make the page fetch from the network when it loads.
@@ -46,7 +47,8 @@ function buildHtml(file: string): void {
   try {
     // REDOCLY_TELEMETRY=off also writes `disableTelemetry: true` into the page's Redoc options.
     execFileSync(join(root, 'node_modules', '.bin', 'redocly'), args, {
-      cwd: root, stdio: 'pipe',
+      cwd: root,
+      stdio: 'pipe',
       env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
     });
   } catch (error) {
@@ -71,7 +73,9 @@ export function buildDocs(out: string): void {
 
 if (import.meta.main) {
   if (process.argv.includes('--check')) {
-    process.exit(checkDrift({ build: buildDocs, committed: join(root, 'docs'), names: () => [...OUTPUTS], what: 'docs/index.html and docs/errors.md', fix: 'make docs' }));
+    process.exit(
+      checkDrift({ build: buildDocs, committed: join(root, 'docs'), names: () => [...OUTPUTS], what: 'docs/index.html and docs/errors.md', fix: 'make docs' }),
+    );
   }
   buildDocs(join(root, 'docs'));
   console.log('docs/index.html and docs/errors.md rebuilt from generated/openapi.public.json');

@@ -17,7 +17,14 @@ const SCHEMATHESIS = `<testsuites><testsuite name="schemathesis" tests="2">
 <testcase name="GET /health" time="1"/><testcase name="POST /v1/auth/login" time="1"><error type="error">e</error></testcase>
 </testsuite></testsuites>`;
 const RESPECT = JSON.stringify({
-  files: { 'auth.arazzo.yaml': { executedWorkflows: [{ workflowId: 'signIn', status: 'success' }, { workflowId: 'logout', status: 'error' }] } },
+  files: {
+    'auth.arazzo.yaml': {
+      executedWorkflows: [
+        { workflowId: 'signIn', status: 'success' },
+        { workflowId: 'logout', status: 'error' },
+      ],
+    },
+  },
 });
 
 describe('ci-totals', () => {

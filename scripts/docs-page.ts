@@ -7,8 +7,21 @@ import { extname, join, normalize, sep } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.md': 'text/markdown; charset=utf-8', '.png': 'image/png', '.json': 'application/json' };
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.png': 'image/png',
+  '.json': 'application/json',
+};
 const LOCAL = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** Serves a folder read-only on 127.0.0.1 with a random port. */
@@ -30,12 +43,17 @@ export async function serveFolder(folder: string): Promise<{ url: string; close:
 
 export function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}; the docs browser test needs it. Run \`apt-get install -y chromium\` (as root; .ci/run and the Makefile do it when missing).`);
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}; the docs browser test needs it. Run \`apt-get install -y chromium\` (as root; .ci/run and the Makefile do it when missing).`,
+    );
   }
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 }
 
-export interface PageWatch { external: string[]; consoleErrors: string[] }
+export interface PageWatch {
+  external: string[];
+  consoleErrors: string[];
+}
 
 /** Blocks and records every request that would leave the machine; collects console errors. */
 export async function watchPage(page: Page): Promise<PageWatch> {
@@ -46,7 +64,9 @@ export async function watchPage(page: Page): Promise<PageWatch> {
     watch.external.push(url.href);
     return route.abort('blockedbyclient');
   });
-  page.on('console', (message) => { if (message.type() === 'error') watch.consoleErrors.push(message.text()); });
+  page.on('console', (message) => {
+    if (message.type() === 'error') watch.consoleErrors.push(message.text());
+  });
   page.on('pageerror', (error) => watch.consoleErrors.push(`uncaught: ${error.message}`));
   return watch;
 }
@@ -59,7 +79,12 @@ export async function waitForRedoc(page: Page): Promise<void> {
   await page.locator('#redoc a[href^="#/"]:not([href^="#/schemas"])').first().waitFor({ state: 'attached', timeout: 20_000 });
 }
 
-export interface ExpectedOperation { operationId: string; summary: string; method: string; path: string }
+export interface ExpectedOperation {
+  operationId: string;
+  summary: string;
+  method: string;
+  path: string;
+}
 
 /**
  * Redoc 3 gives each operation a hash route `#/<tag>/<operationid>` (lower case) and renders
@@ -74,8 +99,13 @@ export async function missingOperations(page: Page, expected: ExpectedOperation[
       missing.push(`${op.operationId}: no link to it in the rendered page`);
       continue;
     }
-    await page.evaluate((hash) => { window.location.hash = hash; }, href);
-    const section = page.locator(`[data-section-id="${href.slice(1)}"]`).filter({ hasText: op.summary }).filter({ hasText: op.path });
+    await page.evaluate((hash) => {
+      window.location.hash = hash;
+    }, href);
+    const section = page
+      .locator(`[data-section-id="${href.slice(1)}"]`)
+      .filter({ hasText: op.summary })
+      .filter({ hasText: op.path });
     try {
       await section.first().waitFor({ state: 'visible', timeout: 5_000 });
     } catch {

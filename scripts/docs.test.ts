@@ -34,9 +34,7 @@ describe('docs/errors.md', () => {
   });
 
   it('reports an operation of the bundle that the table lacks', () => {
-    expect(checkErrorsDoc(withExtraOperation(), errorsMd)).toEqual([
-      'operation getExtra (GET /v1/vpn/extra) is missing from the per-operation table',
-    ]);
+    expect(checkErrorsDoc(withExtraOperation(), errorsMd)).toEqual(['operation getExtra (GET /v1/vpn/extra) is missing from the per-operation table']);
   });
 
   it('refuses to build when an error code has no x-http-status entry', () => {
@@ -60,9 +58,13 @@ describe('docs/errors.md', () => {
   });
 });
 
-const guides = () => readdirSync(docs).filter((f) => f.endsWith('.md') && f !== 'errors.md').map((file) => ({ file, text: readFileSync(join(docs, file), 'utf8') }));
+const guides = () =>
+  readdirSync(docs)
+    .filter((f) => f.endsWith('.md') && f !== 'errors.md')
+    .map((file) => ({ file, text: readFileSync(join(docs, file), 'utf8') }));
 /** Every environment variable server/config.ts reads: `env, 'NAME'`, `env.NAME`, `env['NAME']`. */
-const configVariables = () => new Set([...readFileSync(join(root, 'server', 'config.ts'), 'utf8').matchAll(/env(?:, '|\.|\[')([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!));
+const configVariables = () =>
+  new Set([...readFileSync(join(root, 'server', 'config.ts'), 'utf8').matchAll(/env(?:, '|\.|\[')([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!));
 
 describe('the guides', () => {
   it('document exactly the variables server/config.ts reads (docs/operations.md)', () => {
@@ -81,22 +83,32 @@ describe('the guides', () => {
     const retired = ['JWT_ACCESS_TTL', 'JWT_REFRESH_TTL'];
     const known = new Set([...codes, ...configVariables(), ...mockVariables, ...retired]);
     const unknown = guides().flatMap(({ file, text }) =>
-      [...text.matchAll(/`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)`/g)].map((m) => m[1]!).filter((name) => !known.has(name)).map((name) => `${file}: ${name}`));
+      [...text.matchAll(/`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)`/g)]
+        .map((m) => m[1]!)
+        .filter((name) => !known.has(name))
+        .map((name) => `${file}: ${name}`),
+    );
     expect(unknown).toEqual([]);
   });
 
   it('link only to files that exist', () => {
     const broken = guides().flatMap(({ file, text }) =>
-      [...text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)].map((m) => m[1]!)
+      [...text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)]
+        .map((m) => m[1]!)
         .filter((target) => !/^[a-z]+:/.test(target) && !existsSync(join(docs, target)))
-        .map((target) => `${file}: ${target}`));
+        .map((target) => `${file}: ${target}`),
+    );
     expect(broken).toEqual([]);
   });
 
   it('call SDK methods that are operations of the contract (client.<tag>.<operationId>)', () => {
     const ids = new Set(operations(spec).map((o) => o.operationId));
     const unknown = guides().flatMap(({ file, text }) =>
-      [...text.matchAll(/\bclient\.(?:auth|vpn|user|system)\.(\w+)/g)].map((m) => m[1]!).filter((id) => !ids.has(id)).map((id) => `${file}: ${id}`));
+      [...text.matchAll(/\bclient\.(?:auth|vpn|user|system)\.(\w+)/g)]
+        .map((m) => m[1]!)
+        .filter((id) => !ids.has(id))
+        .map((id) => `${file}: ${id}`),
+    );
     expect(unknown).toEqual([]);
   });
 
@@ -108,8 +120,11 @@ describe('the guides', () => {
     const unknown = guides().flatMap(({ file, text }) =>
       [...text.matchAll(/`(GET|POST|PUT|PATCH|DELETE) ((?:\/v1)?\/[^`\s?]*)[^`]*`/g)]
         .map((m) => `${m[1]} ${m[2]}`)
-        .filter((request) => (request.split(' ')[1]!.startsWith('/v1/') || /^\w+ \/(health|ready)$/.test(request)) && !known.has(request) && !retired.has(request))
-        .map((request) => `${file}: ${request}`));
+        .filter(
+          (request) => (request.split(' ')[1]!.startsWith('/v1/') || /^\w+ \/(health|ready)$/.test(request)) && !known.has(request) && !retired.has(request),
+        )
+        .map((request) => `${file}: ${request}`),
+    );
     expect(unknown).toEqual([]);
   });
 });
@@ -171,18 +186,36 @@ describe('docs/index.html in headless Chromium', () => {
   });
 
   it('links ErrorCode to its schema, which lists the codes', async () => {
-    await page.locator('#redoc a', { hasText: /^ErrorCode$/ }).first().click();
+    await page
+      .locator('#redoc a', { hasText: /^ErrorCode$/ })
+      .first()
+      .click();
     await expect.poll(() => page.url()).toMatch(/#\/schemas\/errorcode$/);
     await page.getByText('TOKEN_REUSED').first().waitFor({ state: 'visible', timeout: 10_000 });
   });
 
   it('search snippets read as the descriptions do (no words glued at line breaks or inline code)', async () => {
-    const plain = (text: string) => text.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[`*]/g, '').replace(/\s+/g, ' ');
-    const descriptions = plain(JSON.stringify(spec).match(/"description":"(?:[^"\\]|\\.)*"/g)!.map((d) => JSON.parse(`{${d}}`).description as string).join(' '));
+    const plain = (text: string) =>
+      text
+        .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+        .replace(/[`*]/g, '')
+        .replace(/\s+/g, ' ');
+    const descriptions = plain(
+      JSON.stringify(spec)
+        .match(/"description":"(?:[^"\\]|\\.)*"/g)!
+        .map((d) => JSON.parse(`{${d}}`).description as string)
+        .join(' '),
+    );
     for (const query of ['increments', 'remote', 'envelope']) {
       const snippets = await searchSnippets(page, query);
       expect(snippets.length, query).toBeGreaterThan(0);
-      for (const snippet of snippets) expect(descriptions, `${query}: ${snippet}`).toContain(snippet.replace(/^\.\.\./, '').replace(/\.\.\.$/, '').trim());
+      for (const snippet of snippets)
+        expect(descriptions, `${query}: ${snippet}`).toContain(
+          snippet
+            .replace(/^\.\.\./, '')
+            .replace(/\.\.\.$/, '')
+            .trim(),
+        );
     }
   }, 60_000);
 

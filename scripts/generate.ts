@@ -37,7 +37,17 @@ function bundle(source: string, file: string, ext: 'json' | 'yaml'): void {
 }
 
 /** Every file generate() writes into generated/. */
-export const OUTPUTS = ['openapi.json', 'openapi.yaml', 'openapi.public.json', 'openapi.public.yaml', 'types.ts', 'types.public.ts', 'errors.ts', 'operations.ts', 'operations.public.ts'];
+export const OUTPUTS = [
+  'openapi.json',
+  'openapi.yaml',
+  'openapi.public.json',
+  'openapi.public.yaml',
+  'types.ts',
+  'types.public.ts',
+  'errors.ts',
+  'operations.ts',
+  'operations.public.ts',
+];
 
 export function generate(out: string): void {
   bundle('full', join(out, 'openapi.json'), 'json');
@@ -53,7 +63,10 @@ export function generate(out: string): void {
     bundle(plain, join(out, 'openapi.public.json'), 'json');
     bundle(plain, join(out, 'openapi.public.yaml'), 'yaml');
     // types.ts (full contract) types the server; types.public.ts (no internal operations) the SDK.
-    for (const [spec, file] of [[join(out, 'openapi.json'), 'types.ts'], [exact, 'types.public.ts']]) {
+    for (const [spec, file] of [
+      [join(out, 'openapi.json'), 'types.ts'],
+      [exact, 'types.public.ts'],
+    ]) {
       const types = join(out, file!);
       run('openapi-typescript', [spec!, '-o', types, '--root-types', '--root-types-no-schema-prefix']);
       writeFileSync(types, `// ${BANNER}\n${readFileSync(types, 'utf8')}`);

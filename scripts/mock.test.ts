@@ -35,7 +35,12 @@ const TABLE: [string, Bad, number, string][] = [
   ['wrong type', send('{"phoneNumber":14155552671}'), 400, 'VALIDATION_ERROR'],
   ['phone without +', send('{"phoneNumber":"4155552671"}'), 400, 'VALIDATION_ERROR'],
   ['impossible phone', send('{"phoneNumber":"+10000000000"}'), 400, 'VALIDATION_ERROR'],
-  ['several mistakes at once', { method: 'POST', path: '/v1/auth/register', headers: JSON_TYPE, body: '{"phoneNumber":1,"password":2,"extra":true}' }, 400, 'VALIDATION_ERROR'],
+  [
+    'several mistakes at once',
+    { method: 'POST', path: '/v1/auth/register', headers: JSON_TYPE, body: '{"phoneNumber":1,"password":2,"extra":true}' },
+    400,
+    'VALIDATION_ERROR',
+  ],
   ['no token', { method: 'GET', path: '/v1/vpn/locations' }, 401, 'UNAUTHORIZED'],
   ['malformed token', { method: 'GET', path: '/v1/vpn/locations', headers: { authorization: 'Bearer not a token' } }, 401, 'INVALID_TOKEN'],
   ['not a bearer token', { method: 'GET', path: '/v1/vpn/locations', headers: { authorization: 'Basic dXNlcjpwYXNz' } }, 401, 'INVALID_TOKEN'],

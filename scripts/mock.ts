@@ -52,7 +52,10 @@ async function main(): Promise<void> {
 
   const prismUrl = `http://127.0.0.1:${prismPort}`;
   for (let tries = 0; ; tries++) {
-    const ready = await fetch(`${prismUrl}/health`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${prismUrl}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (tries > 600) throw new Error('Prism did not start within 60 s');
     await new Promise((r) => setTimeout(r, 100));

@@ -17,7 +17,13 @@ import { TS_GLOBALS, tsRuntime } from './lib/snippet-globals.ts';
 
 const root = ROOT;
 // docs/benchmarks.md is output of `make bench`, not a guide.
-const FILES = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md') && f !== 'benchmarks.md').sort().map((f) => `docs/${f}`)];
+const FILES = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md') && f !== 'benchmarks.md')
+    .sort()
+    .map((f) => `docs/${f}`),
+];
 const BLOCKS = FILES.flatMap((file) => extractBlocks(file, readFileSync(join(root, file), 'utf8')));
 
 /** Languages nothing here can run: the block must only be there and not be empty. */
@@ -38,10 +44,22 @@ const NOT_RUN: { file: string; command: RegExp; reason: string }[] = [
   { file: 'docs/operations.md', command: /^NODE_ENV=production\b/, reason: 'a production start: needs real secrets, PostgreSQL and a Twilio account' },
   { file: 'docs/operations.md', command: /^sqlite3 /, reason: 'needs the sqlite3 shell and the data/ of a running server' },
   { file: 'docs/operations.md', command: /^pg_dump /, reason: 'needs a production PostgreSQL database' },
-  { file: 'docs/clients.md', command: /^curl -fsSLO https:\/\/repo1\.maven\.org\//, reason: 'make clients (in make test) downloads the same pinned jar, sha1-checked (scripts/clients/generate)' },
-  { file: 'docs/clients.md', command: /^java -jar openapi-generator-cli-/, reason: 'make clients (in make test) runs this generation with every config of clients/config/ (scripts/clients/generate)' },
+  {
+    file: 'docs/clients.md',
+    command: /^curl -fsSLO https:\/\/repo1\.maven\.org\//,
+    reason: 'make clients (in make test) downloads the same pinned jar, sha1-checked (scripts/clients/generate)',
+  },
+  {
+    file: 'docs/clients.md',
+    command: /^java -jar openapi-generator-cli-/,
+    reason: 'make clients (in make test) runs this generation with every config of clients/config/ (scripts/clients/generate)',
+  },
   { file: 'docs/operations.md', command: /^pg_restore /, reason: 'needs a production PostgreSQL database and its dump' },
-  { file: 'docs/operations.md', command: /^OTEL_TRACES_EXPORTER=otlp /, reason: 'runs until stopped and exports to an OpenTelemetry collector; server/lib/tracing.test.ts tests the spans' },
+  {
+    file: 'docs/operations.md',
+    command: /^OTEL_TRACES_EXPORTER=otlp /,
+    reason: 'runs until stopped and exports to an OpenTelemetry collector; server/lib/tracing.test.ts tests the spans',
+  },
 ];
 /** TypeScript blocks: all are type-checked; each is either run (`run`) or excused (`reason`). */
 const TS_BLOCKS: { file: string; contains: string; run?: true; reason?: string }[] = [
@@ -53,13 +71,14 @@ const TS_BLOCKS: { file: string; contains: string; run?: true; reason?: string }
   { file: 'docs/clients.md', contains: 'password: () => askRenderer', reason: 'fragment of an Electron app (IPC to the renderer)' },
   { file: 'docs/clients.md', contains: 'const { sessionId } = await client.auth.sendOtp', reason: 'fragment: the values come from app screens' },
   { file: 'docs/clients.md', contains: 'await client.loginWithPassword', reason: 'fragment: the values come from app screens' },
-  { file: 'docs/clients.md', contains: 'import { NetworkError', reason: 'fragment: the UI functions are the app\'s' },
+  { file: 'docs/clients.md', contains: 'import { NetworkError', reason: "fragment: the UI functions are the app's" },
   { file: 'docs/clients.md', contains: 'new VpnReporter({', reason: 'needs an OpenVPN tunnel and Electron' },
   { file: 'docs/clients.md', contains: 'against a NODE_ENV=test TEST_MODE=1 server', run: true },
 ];
 
 const kind = (block: Block) => (['console', 'sh', 'bash', 'ts', 'json'].includes(block.lang) ? block.lang : PRESENT_ONLY[block.lang] ? 'present' : 'unknown');
-const commandsOf = (block: Block): Command[] => (block.lang === 'console' ? consoleCommands(block) : block.lang === 'ts' || block.lang === 'json' ? [] : kind(block) === 'present' ? [] : shellCommands(block));
+const commandsOf = (block: Block): Command[] =>
+  block.lang === 'console' ? consoleCommands(block) : block.lang === 'ts' || block.lang === 'json' ? [] : kind(block) === 'present' ? [] : shellCommands(block);
 const tsEntry = (block: Block) => TS_BLOCKS.filter((e) => e.file === block.file && block.text.includes(e.contains));
 const excused = (command: Command) => NOT_RUN.find((e) => e.file === command.block.file && e.command.test(command.text.trimStart()));
 
@@ -67,7 +86,9 @@ describe('the code blocks of README.md and docs/*.md', () => {
   it('are each of a kind the runner executes or of a listed language, and not empty', () => {
     expect(BLOCKS.length).toBeGreaterThan(20);
     const problems = BLOCKS.flatMap((b) => [
-      ...(kind(b) === 'unknown' ? [`${b.file}:${b.line}: a \`${b.lang || '(no language)'}\` block: the runner does not know it; run it or list it in PRESENT_ONLY with the reason`] : []),
+      ...(kind(b) === 'unknown'
+        ? [`${b.file}:${b.line}: a \`${b.lang || '(no language)'}\` block: the runner does not know it; run it or list it in PRESENT_ONLY with the reason`]
+        : []),
       ...(b.text.trim() === '' ? [`${b.file}:${b.line}: empty block`] : []),
       ...(b.lang === 'ts' && tsEntry(b).length !== 1 ? [`${b.file}:${b.line}: ts block matches ${tsEntry(b).length} TS_BLOCKS entries, needs exactly 1`] : []),
     ]);
@@ -124,19 +145,23 @@ describe('run against a live server and the mock', () => {
 
   // README first, then the guides, all on ONE server: a guide that repeats another's sign-up fails.
   const shellFiles = FILES.filter((file) => BLOCKS.some((b) => b.file === file && ['console', 'sh', 'bash', 'json'].includes(b.lang)));
-  it.each(shellFiles)('%s: shell commands run and answer as shown; JSON blocks fit', async (file) => {
-    const term = new Terminal(tempDir(), { server: dev.url, mock: mock.url, serverLog: () => dev.output(), sync: syncWith(() => dev) });
-    const problems: string[] = [];
-    for (const block of BLOCKS.filter((b) => b.file === file)) {
-      if (block.lang === 'json') {
-        await term.targets.sync();
-        problems.push(...jsonProblems(block, term, dev.output()));
-        continue;
+  it.each(shellFiles)(
+    '%s: shell commands run and answer as shown; JSON blocks fit',
+    async (file) => {
+      const term = new Terminal(tempDir(), { server: dev.url, mock: mock.url, serverLog: () => dev.output(), sync: syncWith(() => dev) });
+      const problems: string[] = [];
+      for (const block of BLOCKS.filter((b) => b.file === file)) {
+        if (block.lang === 'json') {
+          await term.targets.sync();
+          problems.push(...jsonProblems(block, term, dev.output()));
+          continue;
+        }
+        for (const command of commandsOf(block)) if (!excused(command)) problems.push(...(await term.run(command)));
       }
-      for (const command of commandsOf(block)) if (!excused(command)) problems.push(...(await term.run(command)));
-    }
-    expect(problems).toEqual([]);
-  }, 60_000);
+      expect(problems).toEqual([]);
+    },
+    60_000,
+  );
 
   it('TypeScript blocks type-check against the SDK (a project importing @barqnet/client)', () => {
     const snippets = BLOCKS.filter((b) => b.lang === 'ts').map((b) => ({ where: `${b.file}:${b.line}`, text: b.text }));
@@ -165,7 +190,11 @@ function jsonProblems(block: Block, term: Terminal, log: string): string[] {
     return [`${where}: not JSON: ${(error as Error).message}`];
   }
   if ('msg' in shown && 'level' in shown) {
-    const logged = log.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e['msg'] === shown['msg']);
+    const logged = log
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((e) => e['msg'] === shown['msg']);
     if (logged.length === 0) return [`${where}: the server logged no "${String(shown['msg'])}" line`];
     const missing = Object.keys(shown).filter((k) => !(k in logged.at(-1)!));
     return missing.length ? [`${where}: the "${String(shown['msg'])}" log line has no ${missing.join(', ')}`] : [];
@@ -174,7 +203,8 @@ function jsonProblems(block: Block, term: Terminal, log: string): string[] {
   const last = term.last;
   if (!last) return [`${where}: an API body with no curl command before it`];
   const answer = last.body as Record<string, unknown> | undefined;
-  if (shown['success'] === true && (last.status < 200 || last.status > 299)) return [`${where}: the answer of ${last.method} ${last.path} is ${last.status} ${String(answer?.['error'])}: ${String(answer?.['message'])}`];
+  if (shown['success'] === true && (last.status < 200 || last.status > 299))
+    return [`${where}: the answer of ${last.method} ${last.path} is ${last.status} ${String(answer?.['error'])}: ${String(answer?.['message'])}`];
   term.learn(shown, last.body);
   const shape = shownShape(block.text)!;
   const mismatch = shape.keys.filter((k) => !(k in (last.body as object))).map((k) => `${where}: the answer of ${last.method} ${last.path} has no "${k}"`);

@@ -10,8 +10,10 @@ const local = `${root}.tools/node_modules/node/bin/node`;
 const major = Number(process.versions.node.split('.')[0]);
 const node = major >= 24 ? process.execPath : existsSync(local) ? local : undefined;
 if (!node) {
-  process.stderr.write(`The BarqNet server needs Node 24 or newer; this is Node ${process.version}.\n` +
-    'Run `make start` instead (it installs a project-local Node 24 into .tools/ first), or `make install` once and then `npm start` again.\n');
+  process.stderr.write(
+    `The BarqNet server needs Node 24 or newer; this is Node ${process.version}.\n` +
+      'Run `make start` instead (it installs a project-local Node 24 into .tools/ first), or `make install` once and then `npm start` again.\n',
+  );
   process.exit(1);
 }
 const child = spawn(node, ['--env-file-if-exists=.env', `${root}server/main.ts`, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });

@@ -10,7 +10,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 const root = ROOT;
 const LAUNCHER = join(root, 'scripts', 'start.mjs');
 // NODE20: the Node 20 that make system provides when the machine's own Node is 24
-const older = [process.env.NODE20, '/usr/bin/node', '/usr/local/bin/node'].find((n): n is string => !!n && existsSync(n) && Number(spawnSync(n, ['-p', 'process.versions.node.split(".")[0]']).stdout?.toString()) < 24);
+const older = [process.env.NODE20, '/usr/bin/node', '/usr/local/bin/node'].find(
+  (n): n is string => !!n && existsSync(n) && Number(spawnSync(n, ['-p', 'process.versions.node.split(".")[0]']).stdout?.toString()) < 24,
+);
 const dir = mkdtempSync(join(tmpdir(), 'barqnet-start-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -24,7 +26,10 @@ describe.skipIf(!older)('npm start on Node < 24', () => {
   });
 
   it('with the Node 24 of `make install`: the server starts, and stops on SIGTERM', async () => {
-    const child = spawn(older!, [LAUNCHER], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'start.db')}`, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(older!, [LAUNCHER], {
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'start.db')}`, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));

@@ -77,7 +77,11 @@ export function createApp(options: AppOptions) {
     secrets: createSecrets(config.jwt.secret),
     hasher: createHasher(config.hash, metrics.hasher),
     limiter: createRateLimiter(db, clock, { onRefuse }),
-    requestLimiter: createLocalRateLimiter(db, clock, { syncMs: config.rateLimitSyncMs, onRefuse, onSyncError: (error) => logger.warn('rate_limit.sync_failed', { error: String(error) }) }),
+    requestLimiter: createLocalRateLimiter(db, clock, {
+      syncMs: config.rateLimitSyncMs,
+      onRefuse,
+      onSyncError: (error) => logger.warn('rate_limit.sync_failed', { error: String(error) }),
+    }),
   };
   metrics.sources.hasher = () => deps.hasher.stats();
   if (db.poolStats) metrics.sources.pool = () => db.poolStats!();

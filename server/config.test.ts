@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
 
 const SECRET = 'k3Jx9vQ2mW8pL5tR7yB4nC6hF1dG0sAe';
-const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: SECRET, SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 'token', TWILIO_FROM: '+15005550006' };
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  JWT_SECRET: SECRET,
+  SMS_PROVIDER: 'twilio',
+  TWILIO_ACCOUNT_SID: 'AC1',
+  TWILIO_AUTH_TOKEN: 'token',
+  TWILIO_FROM: '+15005550006',
+};
 
 function refusal(env: Record<string, string>): string {
   try {
@@ -64,8 +71,23 @@ describe('loadConfig', () => {
   });
 
   it('loadConfig_overrides_areParsed', () => {
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '9000', TEST_MODE: 'true', TRUST_PROXY: '1', ACCESS_TOKEN_TTL: '60', LOG_LEVEL: 'silent', DATABASE_URL: 'postgres://u:p@db:5432/x' });
-    expect(config).toMatchObject({ port: 9000, testMode: true, trustProxy: 1, accessTokenTtl: 60, logLevel: 'silent', databaseUrl: 'postgres://u:p@db:5432/x' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '9000',
+      TEST_MODE: 'true',
+      TRUST_PROXY: '1',
+      ACCESS_TOKEN_TTL: '60',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: 'postgres://u:p@db:5432/x',
+    });
+    expect(config).toMatchObject({
+      port: 9000,
+      testMode: true,
+      trustProxy: 1,
+      accessTokenTtl: 60,
+      logLevel: 'silent',
+      databaseUrl: 'postgres://u:p@db:5432/x',
+    });
   });
 
   it('loadConfig_production_refusesAMissingDefaultOrShortSecret', () => {
@@ -77,7 +99,13 @@ describe('loadConfig', () => {
   });
 
   it('loadConfig_production_acceptsAStrongSecretAndTurnsResponseValidationOff', () => {
-    expect(loadConfig(PRODUCTION)).toMatchObject({ env: 'production', jwt: { secret: SECRET }, validateResponses: false, testMode: false, hstsMaxAge: 31_536_000 });
+    expect(loadConfig(PRODUCTION)).toMatchObject({
+      env: 'production',
+      jwt: { secret: SECRET },
+      validateResponses: false,
+      testMode: false,
+      hstsMaxAge: 31_536_000,
+    });
   });
 
   it('loadConfig_production_refusesLongButLowEntropySecrets', () => {

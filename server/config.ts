@@ -24,7 +24,10 @@ export interface Config {
   readonly bodyLimit: string;
   readonly validateResponses: boolean;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
-  readonly sms: { readonly provider: 'console' | 'twilio'; readonly twilio: { readonly accountSid: string; readonly authToken: string; readonly from: string; readonly baseUrl: string } };
+  readonly sms: {
+    readonly provider: 'console' | 'twilio';
+    readonly twilio: { readonly accountSid: string; readonly authToken: string; readonly from: string; readonly baseUrl: string };
+  };
   readonly defaultDataQuota: number;
   readonly maxCustomConfigs: number;
   readonly vpnConfigTtl: number;
@@ -39,7 +42,13 @@ export interface Config {
   readonly rateLimitSyncMs: number;
   readonly locationsCacheMs: number;
   /** server/auth/retention.ts; intervalSeconds 0 = off */
-  readonly retention: { readonly intervalSeconds: number; readonly batchSize: number; readonly codesSeconds: number; readonly loginFailuresSeconds: number; readonly sessionsSeconds: number };
+  readonly retention: {
+    readonly intervalSeconds: number;
+    readonly batchSize: number;
+    readonly codesSeconds: number;
+    readonly loginFailuresSeconds: number;
+    readonly sessionsSeconds: number;
+  };
   /** GET /metrics on its own listener; `port` undefined = off (docs/operations.md). */
   readonly metrics: { readonly port: number | undefined; readonly host: string };
   /** pino-pretty instead of JSON lines; undefined: main decides (a terminal in development). */
@@ -82,7 +91,9 @@ function trustProxy(env: Env): number | readonly string[] {
   if (raw === '' || /^(0|false|no|off)$/i.test(raw)) return 0;
   if (/^\d+$/.test(raw)) return int(env, 'TRUST_PROXY', 0, 0, 10);
   if (/^(true|yes|on)$/i.test(raw)) {
-    throw new ConfigError(`TRUST_PROXY=${raw} would trust a client-written X-Forwarded-For; set the number of proxy hops (1 behind one load balancer) or the proxies' CIDRs`);
+    throw new ConfigError(
+      `TRUST_PROXY=${raw} would trust a client-written X-Forwarded-For; set the number of proxy hops (1 behind one load balancer) or the proxies' CIDRs`,
+    );
   }
   const entries = raw.split(',').map((e) => e.trim());
   for (const entry of entries) {
@@ -157,7 +168,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (!twilioUrl || (twilioUrl.protocol !== 'https:' && twilioUrl.protocol !== 'http:')) {
     throw new ConfigError(`TWILIO_BASE_URL must be an http(s) URL, got "${twilio.baseUrl}"`);
   }
-  if (production && twilioUrl.protocol !== 'https:') throw new ConfigError('TWILIO_BASE_URL must use https in production: the auth token goes with every request');
+  if (production && twilioUrl.protocol !== 'https:')
+    throw new ConfigError('TWILIO_BASE_URL must use https in production: the auth token goes with every request');
   if (smsProvider === 'twilio' && (!twilio.accountSid || !twilio.authToken || !twilio.from)) {
     throw new ConfigError('SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM');
   }
@@ -183,7 +195,11 @@ export function loadConfig(env: Env = process.env): Config {
       sendsPerHour: int(env, 'OTP_SEND_LIMIT_PER_HOUR', 3, 1),
       sendsPerIpPerHour: int(env, 'OTP_SEND_LIMIT_PER_IP_PER_HOUR', 20, 1),
     },
-    login: { maxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1), maxFailuresPerAddress: int(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 20, 1), lockoutSeconds: int(env, 'LOGIN_LOCKOUT_SECONDS', 900, 1) },
+    login: {
+      maxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1),
+      maxFailuresPerAddress: int(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 20, 1),
+      lockoutSeconds: int(env, 'LOGIN_LOCKOUT_SECONDS', 900, 1),
+    },
     userRateLimitPerMinute: int(env, 'USER_RATE_LIMIT_PER_MINUTE', 100, 1),
     ipRateLimitPerMinute: int(env, 'IP_RATE_LIMIT_PER_MINUTE', 600, 1),
     // One core is left to the event loop: a hash thread on every core starves it under a login flood.
@@ -201,7 +217,10 @@ export function loadConfig(env: Env = process.env): Config {
     vpnConfigTtl: int(env, 'VPN_CONFIG_TTL', 604_800, 60),
     trustProxy: trustProxy(env),
     hstsMaxAge: int(env, 'HSTS_MAX_AGE', production ? 31_536_000 : 0, 0, 63_072_000),
-    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0),
     // Behind a load balancer, /ready must answer 503 for a few health-check periods before the
     // listener closes, or connections the balancer still sends are refused.
@@ -228,7 +247,10 @@ export function loadConfig(env: Env = process.env): Config {
 /** Off by default: only the standard variables that name where traces go switch them on. */
 function tracingWanted(env: Env): boolean {
   if (env.OTEL_SDK_DISABLED?.toLowerCase() === 'true') return false;
-  const exporters = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const exporters = (env.OTEL_TRACES_EXPORTER ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   if (exporters.includes('none')) return false;
   return exporters.length > 0 || Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
 }

@@ -8,7 +8,7 @@ export function startupHints(config: Config): string[] {
   const hints: string[] = [];
   if (config.testMode) {
     hints.push(
-      'TEST_MODE=1: SMS go to an in-memory outbox, not to this log. Read a number\'s pending code with ' +
+      "TEST_MODE=1: SMS go to an in-memory outbox, not to this log. Read a number's pending code with " +
         `POST /v1/test/auth/bypass {"phoneNumber":"+14155552671","testMode":true} (the answer's testOtp).`,
     );
   } else if (config.sms.provider === 'console') {

@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   const pretty = config.logPretty ?? (config.env === 'development' && process.stdout.isTTY === true);
   const logger = createLogger(config.logLevel, (pretty && (await prettyStdout())) || batchedStdout());
   if (config.jwt.generated) {
-    logger.warn('jwt.secret.generated', { message: 'JWT_SECRET is not set: this process made a random one, so its tokens die with it and other instances refuse them' });
+    logger.warn('jwt.secret.generated', {
+      message: 'JWT_SECRET is not set: this process made a random one, so its tokens die with it and other instances refuse them',
+    });
   }
   // Before the database opens, so its first statements are traced too.
   const tracing = config.tracing ? await startTracing() : undefined;
@@ -104,7 +106,11 @@ function listen(server: Server, port: number, host: string, portName = 'PORT'): 
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL') {
-        reject(new ConfigError(`cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? `the port is in use (set ${portName} to another one)` : error.code === 'EACCES' ? 'permission denied (use a port above 1023)' : 'the address is not on this machine (check HOST)'}`));
+        reject(
+          new ConfigError(
+            `cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? `the port is in use (set ${portName} to another one)` : error.code === 'EACCES' ? 'permission denied (use a port above 1023)' : 'the address is not on this machine (check HOST)'}`,
+          ),
+        );
       } else reject(error);
     });
     server.listen(port, host, () => resolve());

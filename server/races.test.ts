@@ -17,7 +17,9 @@ for (const dialect of DIALECTS) {
       h = await startHarness(dialect, { MAX_CUSTOM_CONFIGS: '3' });
       const { accessToken } = await h.register(PHONE);
       const results = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => h.request('POST', '/v1/vpn/config/custom', { token: accessToken, body: { name: `Config ${i}`, ovpnContent: OVPN } })),
+        Array.from({ length: 10 }, (_, i) =>
+          h.request('POST', '/v1/vpn/config/custom', { token: accessToken, body: { name: `Config ${i}`, ovpnContent: OVPN } }),
+        ),
       );
       expect(results.filter((r) => r.status === 201)).toHaveLength(3);
       expect(results.filter((r) => r.status === 409).every((r) => r.body.error === 'CONFIG_LIMIT_REACHED')).toBe(true);

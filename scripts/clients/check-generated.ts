@@ -17,10 +17,25 @@ const SWIFT_NAMES: Record<string, string> = { ErrorResponse: 'ApiErrorResponse',
 
 // Per language: where APIs and models live, how an operation method and a model file are named.
 const LANGS = {
-  kotlin: { apis: 'src/main/kotlin/com/barqnet/client/apis', models: 'src/main/kotlin/com/barqnet/client/models', method: (op: string) => `fun ${op}(`, file: (s: string) => `${s}.kt` },
-  java: { apis: 'src/main/java/com/barqnet/client/api', models: 'src/main/java/com/barqnet/client/model', method: (op: string) => ` ${op}(`, file: (s: string) => `${s}.java` },
+  kotlin: {
+    apis: 'src/main/kotlin/com/barqnet/client/apis',
+    models: 'src/main/kotlin/com/barqnet/client/models',
+    method: (op: string) => `fun ${op}(`,
+    file: (s: string) => `${s}.kt`,
+  },
+  java: {
+    apis: 'src/main/java/com/barqnet/client/api',
+    models: 'src/main/java/com/barqnet/client/model',
+    method: (op: string) => ` ${op}(`,
+    file: (s: string) => `${s}.java`,
+  },
   python: { apis: 'barqnet_client/api', models: 'barqnet_client/models', method: (op: string) => `def ${snake(op)}(`, file: (s: string) => `${snake(s)}.py` },
-  swift: { apis: 'Sources/BarqNetClient/APIs', models: 'Sources/BarqNetClient/Models', method: (op: string) => `func ${op}(`, file: (s: string) => `${SWIFT_NAMES[s] ?? s}.swift` },
+  swift: {
+    apis: 'Sources/BarqNetClient/APIs',
+    models: 'Sources/BarqNetClient/Models',
+    method: (op: string) => `func ${op}(`,
+    file: (s: string) => `${SWIFT_NAMES[s] ?? s}.swift`,
+  },
   dart: { apis: 'lib/src/api', models: 'lib/src/model', method: (op: string) => ` ${op}(`, file: (s: string) => `${snake(s)}.dart` },
 };
 
@@ -35,7 +50,11 @@ let missing = 0;
 for (const [lang, at] of Object.entries(LANGS)) {
   const dir = join(root, 'clients', lang);
   const apis = join(dir, at.apis);
-  const text = existsSync(apis) ? readdirSync(apis).map((f) => readFileSync(join(apis, f), 'utf8')).join('\n') : '';
+  const text = existsSync(apis)
+    ? readdirSync(apis)
+        .map((f) => readFileSync(join(apis, f), 'utf8'))
+        .join('\n')
+    : '';
   const gaps = [
     ...operations.filter((op) => !text.includes(at.method(op))).map((op) => `operation ${op}`),
     ...models.filter((s) => !existsSync(join(dir, at.models, at.file(s)))).map((s) => `model ${s}`),

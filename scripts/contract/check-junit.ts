@@ -8,9 +8,7 @@ import { junitCases, type CaseResult } from '../lib/junit.ts';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 export function specOperations(spec: { paths: Record<string, Record<string, unknown>> }): string[] {
-  return Object.entries(spec.paths).flatMap(([path, item]) =>
-    METHODS.filter((method) => method in item).map((method) => `${method.toUpperCase()} ${path}`),
-  );
+  return Object.entries(spec.paths).flatMap(([path, item]) => METHODS.filter((method) => method in item).map((method) => `${method.toUpperCase()} ${path}`));
 }
 
 export function problems(operations: string[], cases: CaseResult[]): string[] {

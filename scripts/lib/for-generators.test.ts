@@ -20,7 +20,13 @@ describe('forGenerators', () => {
   });
 
   it('forGenerators_anyOfStringFormats_becomesString_butNullableAnyOfStays', () => {
-    const ip = { description: 'IP', anyOf: [{ type: 'string', format: 'ipv4' }, { type: 'string', format: 'ipv6' }] };
+    const ip = {
+      description: 'IP',
+      anyOf: [
+        { type: 'string', format: 'ipv4' },
+        { type: 'string', format: 'ipv6' },
+      ],
+    };
     const nullable = { anyOf: [{ $ref: '#/components/schemas/Timestamp' }, { type: 'null' }] };
     expect(forGenerators({ ip, nullable })).toEqual({ ip: { description: 'IP', type: 'string' }, nullable });
   });
@@ -40,8 +46,10 @@ describe('forGenerators', () => {
 
 describe('withLinkBodies', () => {
   it('withLinkBodies_fullBundle_givesEveryLinkBodyBackAsRequestBody', () => {
-    const links = (doc: any) => Object.values(doc.paths).flatMap((item: any) => Object.values(item).flatMap((op: any) =>
-      Object.values(op.responses ?? {}).flatMap((r: any) => Object.values(r.links ?? {})))) as Record<string, unknown>[];
+    const links = (doc: any) =>
+      Object.values(doc.paths).flatMap((item: any) =>
+        Object.values(item).flatMap((op: any) => Object.values(op.responses ?? {}).flatMap((r: any) => Object.values(r.links ?? {}))),
+      ) as Record<string, unknown>[];
     const before = links(full).filter((link) => 'x-request-body' in link);
     expect(before.length).toBeGreaterThan(10);
     expect(links(full).some((link) => 'requestBody' in link)).toBe(false);

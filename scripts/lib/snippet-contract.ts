@@ -16,7 +16,11 @@ addFormats(ajv);
 ajv.addSchema(spec, 'spec');
 
 const escape = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
-const at = (pointer: string): Node => pointer.split('/').slice(1).reduce<Node>((node, part) => node?.[part.replaceAll('~1', '/').replaceAll('~0', '~')] as Node, spec);
+const at = (pointer: string): Node =>
+  pointer
+    .split('/')
+    .slice(1)
+    .reduce<Node>((node, part) => node?.[part.replaceAll('~1', '/').replaceAll('~0', '~')] as Node, spec);
 
 /** JSON pointer of each property of the schema at `pointer`, following $ref and allOf. */
 function properties(pointer: string, out: Record<string, string> = {}): Record<string, string> {

@@ -22,7 +22,12 @@ export interface Targets {
   sync: () => Promise<void>;
 }
 
-export interface Answer { method: string; path: string; status: number; body: unknown }
+export interface Answer {
+  method: string;
+  path: string;
+  status: number;
+  body: unknown;
+}
 
 export class Terminal {
   readonly #values = new Map<string, string>();
@@ -61,7 +66,8 @@ export class Terminal {
     // one pass: a real value may begin with the shown one (a JWT's header), so never replace twice
     if (stems.length > 0) out = out.replace(new RegExp(`(${stems.join('|')})(?:\\.\\.\\.)?`, 'g'), (stem) => this.#values.get(stem.replace(/\.\.\.$/, ''))!);
     const phone = /"phoneNumber":\s*"(\+\d+)"/.exec(out)?.[1];
-    if (phone && out.includes(this.targets.server)) out = out.replace(/("otp":\s*")\d{6}(")/, (all, a: string, b: string) => `${a}${latestCode(this.targets.serverLog(), phone) ?? '000000'}${b}`);
+    if (phone && out.includes(this.targets.server))
+      out = out.replace(/("otp":\s*")\d{6}(")/, (all, a: string, b: string) => `${a}${latestCode(this.targets.serverLog(), phone) ?? '000000'}${b}`);
     return out;
   }
 
@@ -106,7 +112,11 @@ export class Terminal {
 }
 
 /** bash -c, asynchronously: the servers' output keeps flowing into the test while it runs. */
-function bash(script: string, cwd: string, env: Record<string, string>): Promise<{ status: number | null; signal: string | null; stdout: string; stderr: string }> {
+function bash(
+  script: string,
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ status: number | null; signal: string | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn('bash', ['-c', script], { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

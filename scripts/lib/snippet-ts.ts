@@ -32,19 +32,32 @@ export function typecheckSnippets(dir: string, snippets: TsSnippet[], globals: s
   snippets.forEach((snippet, i) => {
     const file = fileFor(snippet, i);
     mkdirSync(dirname(join(dir, file)), { recursive: true });
-    writeFileSync(join(dir, file), snippet.text.includes('import ') || snippet.text.includes('export ') ? `${snippet.text}\n` : `${snippet.text}\nexport {};\n`);
+    writeFileSync(
+      join(dir, file),
+      snippet.text.includes('import ') || snippet.text.includes('export ') ? `${snippet.text}\n` : `${snippet.text}\nexport {};\n`,
+    );
     names.set(file, snippet.where);
   });
   writeFileSync(join(dir, 'globals.d.ts'), globals);
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: {
-      target: 'es2022', lib: ['es2022'], module: 'preserve', moduleResolution: 'bundler',
-      strict: true, noEmit: true, skipLibCheck: true, allowImportingTsExtensions: true,
-      types: ['node'], typeRoots: [join(root, 'node_modules', '@types')],
-      paths: { '@barqnet/client': [join(SDK, 'src', 'index.ts')], '@barqnet/client/node': [join(SDK, 'src', 'node.ts')] },
-    },
-    include: ['**/*.ts'],
-  }));
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'es2022',
+        lib: ['es2022'],
+        module: 'preserve',
+        moduleResolution: 'bundler',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        allowImportingTsExtensions: true,
+        types: ['node'],
+        typeRoots: [join(root, 'node_modules', '@types')],
+        paths: { '@barqnet/client': [join(SDK, 'src', 'index.ts')], '@barqnet/client/node': [join(SDK, 'src', 'node.ts')] },
+      },
+      include: ['**/*.ts'],
+    }),
+  );
   const result = spawnSync(process.execPath, [TSC, '-p', dir, '--pretty', 'false'], { encoding: 'utf8', timeout: 90_000 });
   let out = (result.stdout + result.stderr).trim();
   for (const [file, where] of names) out = out.replaceAll(file, `${where} (${file})`);

@@ -130,7 +130,8 @@ export function shapeProblems(shown: Shape, actual: unknown): string[] {
   const got = actual as Record<string, unknown>;
   const problems = shown.keys.filter((k) => !(k in got)).map((k) => `the answer has no "${k}"`);
   for (const key of ['success', 'error', 'status', 'verified', 'needsProfile', 'tokenType']) {
-    if (key in shown.values && key in got && shown.values[key] !== got[key]) problems.push(`"${key}" is ${JSON.stringify(got[key])}, the guide shows ${JSON.stringify(shown.values[key])}`);
+    if (key in shown.values && key in got && shown.values[key] !== got[key])
+      problems.push(`"${key}" is ${JSON.stringify(got[key])}, the guide shows ${JSON.stringify(shown.values[key])}`);
   }
   return problems;
 }

@@ -3,7 +3,9 @@ import { joinSoftBreaks, withoutSoftBreaks } from './soft-breaks.ts';
 
 describe('joinSoftBreaks', () => {
   it('turns soft line breaks into spaces, next to inline code too', () => {
-    expect(joinSoftBreaks('needs `client`, a `dev` and a\n`remote`. Totals, not\nincrements.\n')).toBe('needs `client`, a `dev` and a `remote`. Totals, not increments.\n');
+    expect(joinSoftBreaks('needs `client`, a `dev` and a\n`remote`. Totals, not\nincrements.\n')).toBe(
+      'needs `client`, a `dev` and a `remote`. Totals, not increments.\n',
+    );
   });
 
   it('keeps paragraphs, lists, tables, headings, hard breaks and code blocks', () => {
@@ -13,6 +15,9 @@ describe('joinSoftBreaks', () => {
 
   it('changes descriptions of a document, not example values', () => {
     const doc = { info: { description: 'a\nb' }, components: { examples: { e: { description: 'c\nd', value: { description: 'keep\nme' } } } } };
-    expect(withoutSoftBreaks(doc)).toEqual({ info: { description: 'a b' }, components: { examples: { e: { description: 'c d', value: { description: 'keep\nme' } } } } });
+    expect(withoutSoftBreaks(doc)).toEqual({
+      info: { description: 'a b' },
+      components: { examples: { e: { description: 'c d', value: { description: 'keep\nme' } } } },
+    });
   });
 });

@@ -12,8 +12,16 @@ export function joinSoftBreaks(markdown: string): string {
   for (const line of markdown.split('\n')) {
     const fence = /^\s*(```|~~~)/.test(line);
     const previous = out.at(-1);
-    const joinable = !fenced && !fence && previous !== undefined && previous.trim() !== '' && line.trim() !== '' &&
-      !BLOCK_START.test(line) && !/^ {4}/.test(line) && !/^\s*(\||#|```|~~~)/.test(previous) && !/( {2}|\\)$/.test(previous);
+    const joinable =
+      !fenced &&
+      !fence &&
+      previous !== undefined &&
+      previous.trim() !== '' &&
+      line.trim() !== '' &&
+      !BLOCK_START.test(line) &&
+      !/^ {4}/.test(line) &&
+      !/^\s*(\||#|```|~~~)/.test(previous) &&
+      !/( {2}|\\)$/.test(previous);
     if (joinable) out[out.length - 1] = `${previous.replace(/\s+$/, '')} ${line.trim()}`;
     else out.push(line);
     if (fence) fenced = !fenced;
@@ -25,8 +33,10 @@ export function joinSoftBreaks(markdown: string): string {
 export function withoutSoftBreaks<T>(node: T): T {
   if (Array.isArray(node)) return node.map(withoutSoftBreaks) as T;
   if (node === null || typeof node !== 'object') return node;
-  return Object.fromEntries(Object.entries(node).map(([key, value]) => [
-    key,
-    key === 'example' || key === 'value' ? value : key === 'description' && typeof value === 'string' ? joinSoftBreaks(value) : withoutSoftBreaks(value),
-  ])) as T;
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [
+      key,
+      key === 'example' || key === 'value' ? value : key === 'description' && typeof value === 'string' ? joinSoftBreaks(value) : withoutSoftBreaks(value),
+    ]),
+  ) as T;
 }

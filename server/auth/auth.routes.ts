@@ -21,7 +21,10 @@ export function authRoutes(auth: AuthService, otp: OtpService, sessions: Session
     },
     async signInWithOtp({ body }) {
       const phone = normalizePhone(body.phoneNumber);
-      return { status: 200, body: await auth.signInWithOtp({ phone, otp: body.otp, sessionId: body.sessionId, deviceId: body.deviceId, deviceInfo: body.deviceInfo }) };
+      return {
+        status: 200,
+        body: await auth.signInWithOtp({ phone, otp: body.otp, sessionId: body.sessionId, deviceId: body.deviceId, deviceInfo: body.deviceInfo }),
+      };
     },
     async register({ body, ip }) {
       const phone = normalizePhone(body.phoneNumber);

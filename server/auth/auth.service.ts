@@ -28,9 +28,10 @@ export function createAuthService(deps: Deps, otp: OtpService, sessions: Session
    *  when that row of the user still exists (a password change re-issuing on the caller's device). */
   async function signIn(tx: Db, userId: string, device: DeviceClaim, reuseDeviceRowId?: string | null): Promise<{ tokens: TokenPair; deviceRowId: string }> {
     const now = clock.now();
-    const deviceRowId = reuseDeviceRowId && (await store.touchDevice(tx, reuseDeviceRowId, userId, now))
-      ? reuseDeviceRowId
-      : await store.deviceForSignIn(tx, newId('dev'), userId, { clientDeviceId: device.deviceId, ...device.deviceInfo }, now);
+    const deviceRowId =
+      reuseDeviceRowId && (await store.touchDevice(tx, reuseDeviceRowId, userId, now))
+        ? reuseDeviceRowId
+        : await store.deviceForSignIn(tx, newId('dev'), userId, { clientDeviceId: device.deviceId, ...device.deviceInfo }, now);
     return { tokens: await sessions.start(tx, userId, deviceRowId), deviceRowId };
   }
 
@@ -51,7 +52,8 @@ export function createAuthService(deps: Deps, otp: OtpService, sessions: Session
     }
   }
 
-  const register = (input: { phone: string; password: string; verificationToken: string; ip: string } & DeviceClaim) => counted('register', () => registerNow(input));
+  const register = (input: { phone: string; password: string; verificationToken: string; ip: string } & DeviceClaim) =>
+    counted('register', () => registerNow(input));
   async function registerNow(input: { phone: string; password: string; verificationToken: string; ip: string } & DeviceClaim): Promise<AuthResult> {
     assertStrongPassword(input.password, 8);
     // Check the token before spending a hash on it; it is spent in the transaction below.
@@ -104,7 +106,9 @@ export function createAuthService(deps: Deps, otp: OtpService, sessions: Session
     await claimPasswordAttempt(input.phone, input.ip);
     const user = await store.findUserByPhone(db, input.phone);
     // Unknown numbers cost a hash too, so the answer time does not tell which numbers have accounts.
-    const ok = user?.password_hash ? await hasher.verify(input.password, user.password_hash, input.ip) : (await hasher.dummyVerify(input.password, input.ip), false);
+    const ok = user?.password_hash
+      ? await hasher.verify(input.password, user.password_hash, input.ip)
+      : (await hasher.dummyVerify(input.password, input.ip), false);
     if (!ok || !user) throw new InvalidCredentialsError();
     await otpStore.clearLoginFailures(db, input.phone, input.ip);
     return result(user.id, await db.transaction((tx) => signIn(tx, user.id, input)));

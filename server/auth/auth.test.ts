@@ -46,7 +46,9 @@ for (const dialect of DIALECTS) {
 
     it('register_tokenUsedTwice_isRefused', async () => {
       const token = await verificationToken();
-      expect((await h.request('POST', '/v1/auth/register', { body: { phoneNumber: PHONE, password: 'GoodPass123', verificationToken: token } })).status).toBe(201);
+      expect((await h.request('POST', '/v1/auth/register', { body: { phoneNumber: PHONE, password: 'GoodPass123', verificationToken: token } })).status).toBe(
+        201,
+      );
       const again = await h.request('POST', '/v1/auth/register', { body: { phoneNumber: PHONE, password: 'GoodPass123', verificationToken: token } });
       expect(again.status).toBe(400);
       expect(again.body.error).toBe('INVALID_VERIFICATION_TOKEN');
@@ -127,7 +129,13 @@ for (const dialect of DIALECTS) {
     it('signInWithOtp_firstTime_createsAccountNeedingProfile', async () => {
       const { sessionId, code } = await h.sendOtp(PHONE);
       const res = await h.request('POST', '/v1/auth/otp/login', {
-        body: { phoneNumber: PHONE, otp: code, sessionId, deviceId: 'android-installation-id-123', deviceInfo: { platform: 'android', model: 'Pixel 8', osVersion: 'Android 14', appVersion: '1.0.0', languageCode: 'en-IN', timezone: 'Asia/Kolkata' } },
+        body: {
+          phoneNumber: PHONE,
+          otp: code,
+          sessionId,
+          deviceId: 'android-installation-id-123',
+          deviceInfo: { platform: 'android', model: 'Pixel 8', osVersion: 'Android 14', appVersion: '1.0.0', languageCode: 'en-IN', timezone: 'Asia/Kolkata' },
+        },
       });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ needsProfile: true, user: { phoneNumber: PHONE, name: null, userType: null } });
@@ -150,7 +158,9 @@ for (const dialect of DIALECTS) {
 
     it('signInWithOtp_wrongSessionId_isRefused', async () => {
       await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: PHONE } });
-      const res = await h.request('POST', '/v1/auth/otp/login', { body: { phoneNumber: PHONE, otp: h.lastCode(PHONE), sessionId: 'otp_AAAAAAAAAAAAAAAAAAAA', deviceId: 'dev-0001' } });
+      const res = await h.request('POST', '/v1/auth/otp/login', {
+        body: { phoneNumber: PHONE, otp: h.lastCode(PHONE), sessionId: 'otp_AAAAAAAAAAAAAAAAAAAA', deviceId: 'dev-0001' },
+      });
       expect(res.status).toBe(400);
       expect(await count(h.db, 'users')).toBe(0);
     });

@@ -22,7 +22,8 @@ for (const dialect of DIALECTS) {
       return { sessionId: res.body.sessionId as string, code: h.lastCode(phoneNumber) };
     };
     const verify = (body: Record<string, unknown>) => h.request('POST', '/v1/auth/otp/verify', { body: { phoneNumber: PHONE, ...body } });
-    const otpLogin = (body: Record<string, unknown>) => h.request('POST', '/v1/auth/otp/login', { body: { phoneNumber: PHONE, deviceId: 'owner-phone', ...body } });
+    const otpLogin = (body: Record<string, unknown>) =>
+      h.request('POST', '/v1/auth/otp/login', { body: { phoneNumber: PHONE, deviceId: 'owner-phone', ...body } });
     const wrong = (code: string) => (code === '000000' ? '111111' : '000000');
 
     // Attack: three guesses from anyone used up the owner's code.

@@ -26,7 +26,14 @@ export function createOtpService(deps: Deps) {
       if (recent.length >= config.otp.sendsPerHour) {
         return Math.max(1, Math.ceil((recent[0]!.created_at + HOUR - now) / 1000));
       }
-      await store.insertCode(tx, { id, phone_number: phone, code_hash: secrets.otpHash(phone, code), expires_at: now + config.otp.ttl * 1000, created_at: now, ip });
+      await store.insertCode(tx, {
+        id,
+        phone_number: phone,
+        code_hash: secrets.otpHash(phone, code),
+        expires_at: now + config.otp.ttl * 1000,
+        created_at: now,
+        ip,
+      });
       return 0;
     });
     if (retryAfter > 0) {

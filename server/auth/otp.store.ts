@@ -16,10 +16,7 @@ export interface OtpRow {
 export const lockPhone = (tx: Db, phone: string) => lockKey(tx, `phone:${phone}`);
 
 export function sendsSince(tx: Db, phone: string, since: number) {
-  return tx.all<{ created_at: number }>(
-    'SELECT created_at FROM otp_codes WHERE phone_number = ? AND created_at > ? ORDER BY created_at',
-    [phone, since],
-  );
+  return tx.all<{ created_at: number }>('SELECT created_at FROM otp_codes WHERE phone_number = ? AND created_at > ? ORDER BY created_at', [phone, since]);
 }
 
 /** Voids the number's other pending codes once one of them has proven the number. */
@@ -28,17 +25,18 @@ export function voidOtherCodes(tx: Db, phone: string, keepId: string, now: numbe
 }
 
 export function insertCode(tx: Db, row: Omit<OtpRow, 'attempts' | 'consumed_at'> & { ip: string }) {
-  return tx.run(
-    'INSERT INTO otp_codes (id, phone_number, code_hash, attempts, expires_at, consumed_at, created_at, ip) VALUES (?, ?, ?, 0, ?, NULL, ?, ?)',
-    [row.id, row.phone_number, row.code_hash, row.expires_at, row.created_at, row.ip],
-  );
+  return tx.run('INSERT INTO otp_codes (id, phone_number, code_hash, attempts, expires_at, consumed_at, created_at, ip) VALUES (?, ?, ?, 0, ?, NULL, ?, ?)', [
+    row.id,
+    row.phone_number,
+    row.code_hash,
+    row.expires_at,
+    row.created_at,
+    row.ip,
+  ]);
 }
 
 export function latestPendingCode(tx: Db, phone: string) {
-  return tx.one<OtpRow>(
-    'SELECT * FROM otp_codes WHERE phone_number = ? AND consumed_at IS NULL ORDER BY created_at DESC LIMIT 1',
-    [phone],
-  );
+  return tx.one<OtpRow>('SELECT * FROM otp_codes WHERE phone_number = ? AND consumed_at IS NULL ORDER BY created_at DESC LIMIT 1', [phone]);
 }
 
 /** The pending code of one sendOtp session of this number. */
@@ -66,10 +64,12 @@ export async function recordWrongAttempt(tx: Db, id: string, maxAttempts: number
 }
 
 export function insertVerificationToken(db: Db, tokenHash: string, phone: string, now: number, ttlMs: number) {
-  return db.run(
-    'INSERT INTO verification_tokens (token_hash, phone_number, expires_at, used_at, created_at) VALUES (?, ?, ?, NULL, ?)',
-    [tokenHash, phone, now + ttlMs, now],
-  );
+  return db.run('INSERT INTO verification_tokens (token_hash, phone_number, expires_at, used_at, created_at) VALUES (?, ?, ?, NULL, ?)', [
+    tokenHash,
+    phone,
+    now + ttlMs,
+    now,
+  ]);
 }
 
 export function findUsableVerificationToken(db: Db, tokenHash: string, phone: string, now: number) {
@@ -81,18 +81,26 @@ export function findUsableVerificationToken(db: Db, tokenHash: string, phone: st
 
 /** Single use even under concurrency: only one caller sees a changed row. */
 export function useVerificationToken(tx: Db, tokenHash: string, phone: string, now: number) {
-  return tx.run(
-    'UPDATE verification_tokens SET used_at = ? WHERE token_hash = ? AND phone_number = ? AND used_at IS NULL AND expires_at > ?',
-    [now, tokenHash, phone, now],
-  );
+  return tx.run('UPDATE verification_tokens SET used_at = ? WHERE token_hash = ? AND phone_number = ? AND used_at IS NULL AND expires_at > ?', [
+    now,
+    tokenHash,
+    phone,
+    now,
+  ]);
 }
 
 export const lockAddress = (tx: Db, ip: string) => lockKey(tx, `ip:${ip}`);
 
 /** Failures since `since`, oldest first: for one number from one address, and from the address over all numbers. */
 export async function loginFailuresSince(db: Db, phone: string, ip: string, since: number) {
-  const pair = await db.all<{ created_at: number }>('SELECT created_at FROM login_failures WHERE phone_number = ? AND ip = ? AND created_at > ? ORDER BY created_at', [phone, ip, since]);
-  const address = await db.all<{ created_at: number }>('SELECT created_at FROM login_failures WHERE ip = ? AND created_at > ? ORDER BY created_at', [ip, since]);
+  const pair = await db.all<{ created_at: number }>(
+    'SELECT created_at FROM login_failures WHERE phone_number = ? AND ip = ? AND created_at > ? ORDER BY created_at',
+    [phone, ip, since],
+  );
+  const address = await db.all<{ created_at: number }>('SELECT created_at FROM login_failures WHERE ip = ? AND created_at > ? ORDER BY created_at', [
+    ip,
+    since,
+  ]);
   return { pair, address };
 }
 

@@ -22,7 +22,10 @@ for (const dialect of DIALECTS) {
       expect(res.body).toMatchObject({ success: true, tokenType: 'Bearer', expiresIn: 3600, refreshExpiresIn: 2592000 });
       expect(res.body.refreshToken).not.toBe(signedIn.refreshToken);
       expect((await profile(res.body.accessToken)).status).toBe(200);
-      const find = (token: string) => h.db.one<{ rotated_at: number | null; parent_hash: string | null }>('SELECT rotated_at, parent_hash FROM refresh_tokens WHERE token_hash = ?', [sha256(token)]);
+      const find = (token: string) =>
+        h.db.one<{ rotated_at: number | null; parent_hash: string | null }>('SELECT rotated_at, parent_hash FROM refresh_tokens WHERE token_hash = ?', [
+          sha256(token),
+        ]);
       expect(await count(h.db, 'refresh_tokens')).toBe(2);
       expect((await find(signedIn.refreshToken))!.rotated_at).not.toBeNull();
       expect((await find(res.body.refreshToken))!.parent_hash).toBe(sha256(signedIn.refreshToken));

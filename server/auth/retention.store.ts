@@ -12,8 +12,7 @@ export const deleteOtpCodes = (db: Db, expiredBefore: number, createdBefore: num
 export const deleteVerificationTokens = (db: Db, expiredBefore: number, limit: number) =>
   batch(db, 'verification_tokens', 'token_hash', 'expires_at < ?', [expiredBefore], limit);
 
-export const deleteLoginFailures = (db: Db, before: number, limit: number) =>
-  batch(db, 'login_failures', 'id', 'created_at < ?', [before], limit);
+export const deleteLoginFailures = (db: Db, before: number, limit: number) => batch(db, 'login_failures', 'id', 'created_at < ?', [before], limit);
 
 /** Tokens of sessions revoked before `revokedBefore`: their family is over, nothing replays into it. */
 export const deleteTokensOfRevokedSessions = (db: Db, revokedBefore: number, limit: number) =>
@@ -21,7 +20,14 @@ export const deleteTokensOfRevokedSessions = (db: Db, revokedBefore: number, lim
 
 /** Revoked sessions whose tokens are gone (so the cascade deletes nothing unbounded). */
 export const deleteRevokedSessions = (db: Db, revokedBefore: number, limit: number) =>
-  batch(db, 'sessions', 'id', 'revoked_at < ? AND NOT EXISTS (SELECT 1 FROM refresh_tokens WHERE refresh_tokens.session_id = sessions.id)', [revokedBefore], limit);
+  batch(
+    db,
+    'sessions',
+    'id',
+    'revoked_at < ? AND NOT EXISTS (SELECT 1 FROM refresh_tokens WHERE refresh_tokens.session_id = sessions.id)',
+    [revokedBefore],
+    limit,
+  );
 
 /** Tokens expired before `expiredBefore` and, when rotated, past the grace window. Until it
  *  expires a rotated token is kept: its replay is how a stolen family is detected and revoked. */

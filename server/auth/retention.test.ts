@@ -9,7 +9,12 @@ import { pruneExpired } from './retention.ts';
 const PHONE = '+14155552671';
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-const WINDOWS = { RETENTION_BATCH_SIZE: '2', RETENTION_CODES_SECONDS: '86400', RETENTION_LOGIN_FAILURES_SECONDS: '86400', RETENTION_SESSIONS_SECONDS: '604800' };
+const WINDOWS = {
+  RETENTION_BATCH_SIZE: '2',
+  RETENTION_CODES_SECONDS: '86400',
+  RETENTION_LOGIN_FAILURES_SECONDS: '86400',
+  RETENTION_SESSIONS_SECONDS: '604800',
+};
 
 for (const dialect of DIALECTS) {
   describe(`retention [${dialect}]`, () => {
@@ -25,10 +30,20 @@ for (const dialect of DIALECTS) {
     const ids = async (table: string, column = 'id') => (await h.db.all<{ id: string }>(`SELECT ${column} AS id FROM ${table} ORDER BY 1`)).map((r) => r.id);
     const code = (id: string, createdAgo: number, consumed = false) =>
       h.db.run('INSERT INTO otp_codes (id, phone_number, code_hash, attempts, expires_at, consumed_at, created_at) VALUES (?, ?, ?, 0, ?, ?, ?)', [
-        id, PHONE, 'hash', now - createdAgo + 600_000, consumed ? now - createdAgo + 1 : null, now - createdAgo,
+        id,
+        PHONE,
+        'hash',
+        now - createdAgo + 600_000,
+        consumed ? now - createdAgo + 1 : null,
+        now - createdAgo,
       ]);
     const verification = (id: string, expiredAgo: number) =>
-      h.db.run('INSERT INTO verification_tokens (token_hash, phone_number, expires_at, used_at, created_at) VALUES (?, ?, ?, NULL, ?)', [id, PHONE, now - expiredAgo, now - expiredAgo - 600_000]);
+      h.db.run('INSERT INTO verification_tokens (token_hash, phone_number, expires_at, used_at, created_at) VALUES (?, ?, ?, NULL, ?)', [
+        id,
+        PHONE,
+        now - expiredAgo,
+        now - expiredAgo - 600_000,
+      ]);
     const failure = (id: string, ago: number) => h.db.run('INSERT INTO login_failures (id, phone_number, created_at) VALUES (?, ?, ?)', [id, PHONE, now - ago]);
 
     it('codesTokensAndFailures_pastTheirWindowGo_insideItStay_inBatches', async () => {
@@ -55,10 +70,24 @@ for (const dialect of DIALECTS) {
       try {
         const t = tight.clock.now();
         const insert = (id: string, ago: number) =>
-          tight.db.run('INSERT INTO otp_codes (id, phone_number, code_hash, attempts, expires_at, consumed_at, created_at) VALUES (?, ?, ?, 0, ?, ?, ?)', [id, PHONE, 'h', t - ago + 600_000, t - ago + 1, t - ago]);
+          tight.db.run('INSERT INTO otp_codes (id, phone_number, code_hash, attempts, expires_at, consumed_at, created_at) VALUES (?, ?, ?, 0, ?, ?, ?)', [
+            id,
+            PHONE,
+            'h',
+            t - ago + 600_000,
+            t - ago + 1,
+            t - ago,
+          ]);
         await insert('counted', 30 * 60_000); // expired 20 minutes ago, still one of this hour's sends
         await insert('uncounted', HOUR + 60_000);
-        await tight.db.run('INSERT INTO login_failures (id, phone_number, created_at) VALUES (?, ?, ?), (?, ?, ?)', ['inside', PHONE, t - 600_000, 'outside', PHONE, t - 901_000]);
+        await tight.db.run('INSERT INTO login_failures (id, phone_number, created_at) VALUES (?, ?, ?), (?, ?, ?)', [
+          'inside',
+          PHONE,
+          t - 600_000,
+          'outside',
+          PHONE,
+          t - 901_000,
+        ]);
         await pruneExpired(tight.db, tight.clock, tight.config);
         expect(await count(tight.db, 'otp_codes', 'id = ?', ['counted'])).toBe(1);
         expect(await count(tight.db, 'otp_codes')).toBe(1);

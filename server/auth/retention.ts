@@ -62,7 +62,13 @@ export function startRetention(db: Db, clock: Clock, config: Settings, logger: L
     pruneExpired(db, clock, config)
       .then((pruned) => {
         // counts only, under names the logger's secret filter (otp, token) lets through
-        const rows = { sentCodes: pruned.otpCodes, numberProofs: pruned.verificationTokens, loginFailures: pruned.loginFailures, refreshRows: pruned.refreshTokens, sessions: pruned.sessions };
+        const rows = {
+          sentCodes: pruned.otpCodes,
+          numberProofs: pruned.verificationTokens,
+          loginFailures: pruned.loginFailures,
+          refreshRows: pruned.refreshTokens,
+          sessions: pruned.sessions,
+        };
         if (Object.values(rows).some((n) => n > 0)) logger.info('retention.pruned', rows);
       })
       .catch((error: unknown) => logger.warn('retention.failed', { error: (error as Error).message }))

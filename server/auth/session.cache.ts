@@ -69,7 +69,8 @@ export function createSessionCache(options: { maxEntries: number; now?: () => nu
         return;
       }
       for (const [id, entry] of entries) {
-        if (id === revocation.sessionId || entry.userId === revocation.userId || (revocation.deviceId !== undefined && entry.deviceId === revocation.deviceId)) entries.delete(id);
+        if (id === revocation.sessionId || entry.userId === revocation.userId || (revocation.deviceId !== undefined && entry.deviceId === revocation.deviceId))
+          entries.delete(id);
       }
     },
     trustFor(ms) {

@@ -97,17 +97,20 @@ export function insertSession(db: Db, s: { id: string; userId: string; deviceId:
 }
 
 export function findLiveSession(db: Db, id: string) {
-  return db.one<{ id: string; user_id: string; device_id: string | null }>(
-    'SELECT id, user_id, device_id FROM sessions WHERE id = ? AND revoked_at IS NULL',
-    [id],
-  );
+  return db.one<{ id: string; user_id: string; device_id: string | null }>('SELECT id, user_id, device_id FROM sessions WHERE id = ? AND revoked_at IS NULL', [
+    id,
+  ]);
 }
 
 export function insertRefreshToken(db: Db, t: { hash: string; sessionId: string; userId: string; parentHash: string | null; now: number; expiresAt: number }) {
-  return db.run(
-    'INSERT INTO refresh_tokens (token_hash, session_id, user_id, parent_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
-    [t.hash, t.sessionId, t.userId, t.parentHash, t.now, t.expiresAt],
-  );
+  return db.run('INSERT INTO refresh_tokens (token_hash, session_id, user_id, parent_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)', [
+    t.hash,
+    t.sessionId,
+    t.userId,
+    t.parentHash,
+    t.now,
+    t.expiresAt,
+  ]);
 }
 
 /** The one conditional UPDATE that makes rotation happen exactly once per token. */
@@ -127,10 +130,10 @@ export function findRefreshToken(db: Db, hash: string) {
 export async function revokeSessions(db: Db, where: { sessionId?: string; userId?: string; deviceId?: string }, reason: string, now: number): Promise<void> {
   const [column, value] = where.sessionId ? ['id', where.sessionId] : where.deviceId ? ['device_id', where.deviceId] : ['user_id', where.userId];
   await db.run(`UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE ${column} = ? AND revoked_at IS NULL`, [now, reason, value]);
-  await db.run(
-    `UPDATE refresh_tokens SET revoked_at = ? WHERE revoked_at IS NULL AND session_id IN (SELECT id FROM sessions WHERE ${column} = ?)`,
-    [now, value],
-  );
+  await db.run(`UPDATE refresh_tokens SET revoked_at = ? WHERE revoked_at IS NULL AND session_id IN (SELECT id FROM sessions WHERE ${column} = ?)`, [
+    now,
+    value,
+  ]);
 }
 
 export function touchSession(db: Db, id: string, now: number) {

@@ -13,9 +13,7 @@ const T0 = 1_700_000_000_123; // epoch ms, well past 2^31
 const QUOTA = 10 * 1024 ** 3; // past 2^32
 
 function addUser(db: Db, id: string, phone: string, createdAt = T0): Promise<number> {
-  return db.run('INSERT INTO users (id, phone_number, data_quota, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
-    id, phone, QUOTA, createdAt, createdAt,
-  ]);
+  return db.run('INSERT INTO users (id, phone_number, data_quota, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [id, phone, QUOTA, createdAt, createdAt]);
 }
 
 const count = async (db: Db, table: string) => (await db.one<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))!.n;
@@ -76,7 +74,10 @@ for (const dialect of DIALECTS) {
       expect(await addUser(db, 'u1', '+15550001')).toBe(1);
       expect(await addUser(db, 'u2', '+15550002')).toBe(1);
       const rows = await db.all<{ id: string; role: string }>('SELECT id, role FROM users WHERE id IN (?, ?) ORDER BY id', ['u1', 'u2']);
-      expect(rows).toEqual([{ id: 'u1', role: 'user' }, { id: 'u2', role: 'user' }]);
+      expect(rows).toEqual([
+        { id: 'u1', role: 'user' },
+        { id: 'u2', role: 'user' },
+      ]);
       expect(Object.getPrototypeOf(rows[0])).toBe(Object.prototype);
       expect(await db.one('SELECT id, name FROM users WHERE phone_number = ?', ['+15550002'])).toEqual({ id: 'u2', name: null });
       expect(await db.one('SELECT id FROM users WHERE id = ?', ['nope'])).toBeUndefined();
@@ -124,10 +125,12 @@ for (const dialect of DIALECTS) {
       ).rejects.toBe(boom);
       expect(await db.all('SELECT id FROM users')).toEqual([{ id: 'u1' }]);
       // a failing statement rolls back everything before it
-      await expect(db.transaction(async (tx) => {
-        await addUser(tx, 'u3', '+15550003');
-        await addUser(tx, 'u4', '+15550001');
-      })).rejects.toSatisfy(isUniqueViolation);
+      await expect(
+        db.transaction(async (tx) => {
+          await addUser(tx, 'u3', '+15550003');
+          await addUser(tx, 'u4', '+15550001');
+        }),
+      ).rejects.toSatisfy(isUniqueViolation);
       expect(await count(db, 'users')).toBe(1);
     });
 

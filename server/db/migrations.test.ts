@@ -45,11 +45,24 @@ for (const dialect of DIALECTS) {
     it('deviceRowPerSignIn_keepsEveryLinkAndGivesDevicelessLiveSessionsARow', async () => {
       const { db, drop } = await blankDb(dialect);
       try {
-        await migrate(db, migrations.filter((m) => m.id < 4));
+        await migrate(
+          db,
+          migrations.filter((m) => m.id < 4),
+        );
         await db.run('INSERT INTO users (id, phone_number, data_quota, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', ['u1', '+15550001', 1, T0, T0]);
-        await db.run("INSERT INTO devices (id, user_id, client_device_id, name, created_at, last_seen_at) VALUES ('dev_d1', 'u1', 'phone-1', 'Pixel', ?, ?)", [T0, T0]);
+        await db.run("INSERT INTO devices (id, user_id, client_device_id, name, created_at, last_seen_at) VALUES ('dev_d1', 'u1', 'phone-1', 'Pixel', ?, ?)", [
+          T0,
+          T0,
+        ]);
         const session = (id: string, device: string | null, revoked: number | null) =>
-          db.run('INSERT INTO sessions (id, user_id, device_id, created_at, last_used_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)', [id, 'u1', device, T0, T0 + 5, revoked]);
+          db.run('INSERT INTO sessions (id, user_id, device_id, created_at, last_used_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)', [
+            id,
+            'u1',
+            device,
+            T0,
+            T0 + 5,
+            revoked,
+          ]);
         await session('ses_AAAAAAAAAAAAAAAAAAAA', 'dev_d1', null);
         await session('ses_BBBBBBBBBBBBBBBBBBBB', null, null);
         await session('ses_CCCCCCCCCCCCCCCCCCCC', null, T0);

@@ -139,7 +139,10 @@ export const migrations: Migration[] = [
       'CREATE INDEX vpn_sessions_user ON vpn_sessions (user_id)',
       ...(dialect === 'sqlite'
         ? ['CREATE TABLE IF NOT EXISTS limits.rate_counters (key TEXT PRIMARY KEY NOT NULL, window_start BIGINT NOT NULL, count INTEGER NOT NULL)']
-        : ['CREATE SCHEMA IF NOT EXISTS limits', 'CREATE UNLOGGED TABLE IF NOT EXISTS limits.rate_counters (key TEXT PRIMARY KEY NOT NULL, window_start BIGINT NOT NULL, count INTEGER NOT NULL)']),
+        : [
+            'CREATE SCHEMA IF NOT EXISTS limits',
+            'CREATE UNLOGGED TABLE IF NOT EXISTS limits.rate_counters (key TEXT PRIMARY KEY NOT NULL, window_start BIGINT NOT NULL, count INTEGER NOT NULL)',
+          ]),
     ],
   },
   {

@@ -13,7 +13,9 @@ const NUMERIC_OID = 1700;
 // Per pool (not pg.types globally): BIGINT epoch-ms timestamps, COUNT(*) and SUM(bigint) come back as JS numbers.
 const types: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary'): ((value: string) => unknown) =>
-    oid === INT8_OID || oid === NUMERIC_OID ? Number : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as pg.CustomTypesConfig['getTypeParser'],
+    oid === INT8_OID || oid === NUMERIC_OID
+      ? Number
+      : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 const converted = new Map<string, string>();
@@ -31,7 +33,12 @@ interface Observed {
   observer?: DbObserver | undefined;
 }
 
-async function query<T>(client: Queryable, sql: string, params: readonly unknown[] | undefined, seen: Observed): Promise<Omit<pg.QueryResult, 'rows'> & { rows: T[] }> {
+async function query<T>(
+  client: Queryable,
+  sql: string,
+  params: readonly unknown[] | undefined,
+  seen: Observed,
+): Promise<Omit<pg.QueryResult, 'rows'> & { rows: T[] }> {
   try {
     return (await client.query(toPg(sql), toParams(params))) as Omit<pg.QueryResult, 'rows'> & { rows: T[] };
   } catch (err) {
@@ -116,7 +123,17 @@ export class PostgresDb implements Db {
       broken = err;
     };
     client.on('error', onError);
-    const scope: TxScope = { owner: this, active: true, after: [], tx: txHandle(client, this.seen, () => scope.active, (fn) => scope.after.push(fn)) };
+    const scope: TxScope = {
+      owner: this,
+      active: true,
+      after: [],
+      tx: txHandle(
+        client,
+        this.seen,
+        () => scope.active,
+        (fn) => scope.after.push(fn),
+      ),
+    };
     try {
       await query(client, 'BEGIN', undefined, this.seen);
       const result = await txContext.run(scope, () => fn(scope.tx));

@@ -125,7 +125,15 @@ export class SqliteDb implements Db {
     try {
       this.db.exec('BEGIN IMMEDIATE');
       for (const queued of batch) {
-        const scope: TxScope = { owner: this, active: true, after: [], tx: this.txHandle(() => scope.active, (f) => scope.after.push(f)) };
+        const scope: TxScope = {
+          owner: this,
+          active: true,
+          after: [],
+          tx: this.txHandle(
+            () => scope.active,
+            (f) => scope.after.push(f),
+          ),
+        };
         this.db.exec('SAVEPOINT tx');
         try {
           // in the caller's request scope and trace, so its log lines and spans are its own
@@ -260,7 +268,9 @@ export class SqliteDb implements Db {
   // node:sqlite rows have a null prototype; copy them so both dialects return plain objects
   private allNow<T>(sql: string, params?: readonly unknown[]): T[] {
     try {
-      return this.stmt(sql).all(...(toParams(params) as SQLInputValue[])).map((row) => ({ ...row }) as T);
+      return this.stmt(sql)
+        .all(...(toParams(params) as SQLInputValue[]))
+        .map((row) => ({ ...row }) as T);
     } catch (error) {
       return this.failed(error);
     }

@@ -8,7 +8,17 @@ import type { Logger } from '../lib/logger.ts';
 import { MAX_DETAILS } from './validation.ts';
 
 // The code a library's 4xx (validator, body parser, router) becomes, keyed by its status.
-const LIBRARY_CODES: ErrorCode[] = ['VALIDATION_ERROR', 'UNAUTHORIZED', 'QUOTA_EXCEEDED', 'NOT_FOUND', 'METHOD_NOT_ALLOWED', 'NOT_ACCEPTABLE', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'RATE_LIMIT_EXCEEDED'];
+const LIBRARY_CODES: ErrorCode[] = [
+  'VALIDATION_ERROR',
+  'UNAUTHORIZED',
+  'QUOTA_EXCEEDED',
+  'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'NOT_ACCEPTABLE',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'RATE_LIMIT_EXCEEDED',
+];
 const BY_STATUS = new Map<number, ErrorCode>(LIBRARY_CODES.map((code) => [ERROR_STATUS[code], code]));
 
 const TOKEN_ERRORS = new Set<ErrorCode>(['INVALID_TOKEN', 'TOKEN_EXPIRED', 'TOKEN_REUSED']);
@@ -48,7 +58,11 @@ function fromLibrary(err: LibraryError): Omit<Envelope, 'success'> | undefined {
     return { error: 'VALIDATION_ERROR', message: 'Malformed JSON in request body', details: [{ path: '/body', message: 'is not valid JSON' }] };
   }
   if (err.type === 'encoding.invalid') {
-    return { error: 'VALIDATION_ERROR', message: err.message ?? 'Invalid body encoding', details: [{ path: '/body', message: 'has bytes that are not valid in its charset' }] };
+    return {
+      error: 'VALIDATION_ERROR',
+      message: err.message ?? 'Invalid body encoding',
+      details: [{ path: '/body', message: 'has bytes that are not valid in its charset' }],
+    };
   }
   if (err.type === 'entity.too.large') return { error: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' };
   if (err.type === 'charset.unsupported' || err.type === 'encoding.unsupported') {
@@ -62,9 +76,11 @@ function fromLibrary(err: LibraryError): Omit<Envelope, 'success'> | undefined {
     message: String(e.message ?? 'is invalid').slice(0, 500),
   }));
   const message =
-    status === 400 ? `Invalid request: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`
-    : status === 415 ? 'Content-Type must be application/json'
-    : (err.message ?? 'Request refused');
+    status === 400
+      ? `Invalid request: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`
+      : status === 415
+        ? 'Content-Type must be application/json'
+        : (err.message ?? 'Request refused');
   return { error: code, message: message.slice(0, 500), ...(details.length && status === 400 ? { details } : {}) };
 }
 

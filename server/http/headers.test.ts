@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../test/harness.ts';
 
-const API = [['GET', '/v1/vpn/locations'], ['POST', '/v1/auth/otp/send'], ['GET', '/nowhere'], ['GET', '/openapi.json']] as const;
+const API = [
+  ['GET', '/v1/vpn/locations'],
+  ['POST', '/v1/auth/otp/send'],
+  ['GET', '/nowhere'],
+  ['GET', '/openapi.json'],
+] as const;
 
 // Headers are set before any route or store runs: nothing here depends on the database, so one dialect.
 const dialect = 'sqlite';

@@ -8,7 +8,8 @@ const PHONE_B = '+14155552672';
 const PROFILE = '/v1/user/profile';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string; sid: string; iss: string; aud: string };
+const claimsOf = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string; sid: string; iss: string; aud: string };
 
 for (const dialect of DIALECTS) {
   describe(`bearer authentication [${dialect}]`, () => {
@@ -54,13 +55,20 @@ for (const dialect of DIALECTS) {
 
     it('securedRoute_tokenSignedWithAnotherSecret_is401', async () => {
       const { sub, sid } = claimsOf(token);
-      const forged = createJwt({ secret: 'another-secret-another-secret-another-secret', issuer: h.config.jwt.issuer, audience: h.config.jwt.audience }).sign({ sub, sid }, h.clock.now(), 3600);
+      const forged = createJwt({ secret: 'another-secret-another-secret-another-secret', issuer: h.config.jwt.issuer, audience: h.config.jwt.audience }).sign(
+        { sub, sid },
+        h.clock.now(),
+        3600,
+      );
       expect401(await h.request('GET', PROFILE, { token: forged }), 'INVALID_TOKEN');
     });
 
     it('securedRoute_rightSecretWrongAudienceOrIssuer_is401', async () => {
       const { sub, sid } = claimsOf(token);
-      for (const [issuer, audience] of [[h.config.jwt.issuer, 'someone-else'], ['someone-else', h.config.jwt.audience]]) {
+      for (const [issuer, audience] of [
+        [h.config.jwt.issuer, 'someone-else'],
+        ['someone-else', h.config.jwt.audience],
+      ]) {
         const other = createJwt({ secret: h.config.jwt.secret, issuer: issuer!, audience: audience! }).sign({ sub, sid }, h.clock.now(), 3600);
         expect401(await h.request('GET', PROFILE, { token: other }), 'INVALID_TOKEN');
       }
@@ -134,7 +142,8 @@ for (const dialect of DIALECTS) {
       const h = await startHarness(dialect, { USER_RATE_LIMIT_PER_MINUTE: '3' });
       try {
         const first = await h.register(PHONE_A);
-        const second = (await h.request('POST', '/v1/auth/login', { body: { phoneNumber: PHONE_A, password: 'SecurePass123', deviceId: 'other-device' } })).body.accessToken;
+        const second = (await h.request('POST', '/v1/auth/login', { body: { phoneNumber: PHONE_A, password: 'SecurePass123', deviceId: 'other-device' } })).body
+          .accessToken;
         h.clock.set(Math.floor(h.clock.now() / 60_000) * 60_000 + 1000);
         const statuses = [];
         for (const token of [first.accessToken, second, first.accessToken, second]) statuses.push((await h.request('GET', PROFILE, { token })).status);

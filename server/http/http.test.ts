@@ -111,11 +111,22 @@ for (const dialect of DIALECTS) {
       const { accessToken } = await h.register(PHONE);
       const sessionId = (await h.request('POST', '/v1/vpn/status', { token: accessToken, body: { status: 'CONNECTED' } })).body.sessionId;
       await h.request('POST', '/v1/vpn/stats', { token: accessToken, body: { sessionId, bytesIn: 100, bytesOut: 100, duration: 1 } });
-      for (const bad of [{ bytesIn: -1 }, { bytesOut: -5 }, { bytesIn: 1.5 }, { bytesIn: Number.MAX_SAFE_INTEGER + 2 }, { bytesIn: '1000' }, { duration: -1 }]) {
+      for (const bad of [
+        { bytesIn: -1 },
+        { bytesOut: -5 },
+        { bytesIn: 1.5 },
+        { bytesIn: Number.MAX_SAFE_INTEGER + 2 },
+        { bytesIn: '1000' },
+        { duration: -1 },
+      ]) {
         const res = await h.request('POST', '/v1/vpn/stats', { token: accessToken, body: { sessionId, bytesIn: 200, bytesOut: 200, duration: 2, ...bad } });
         expectEnvelope(res, 400, 'VALIDATION_ERROR');
       }
-      expect(await h.db.one('SELECT bytes_in, bytes_out, duration FROM vpn_sessions WHERE id = ?', [sessionId])).toEqual({ bytes_in: 100, bytes_out: 100, duration: 1 });
+      expect(await h.db.one('SELECT bytes_in, bytes_out, duration FROM vpn_sessions WHERE id = ?', [sessionId])).toEqual({
+        bytes_in: 100,
+        bytes_out: 100,
+        duration: 1,
+      });
     });
 
     it('anyGet_unknownQueryParameter_is400', async () => {

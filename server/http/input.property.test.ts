@@ -7,7 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../db/testing.ts';
 import { startHarness, type Harness } from '../test/harness.ts';
 
-type Schema = { $ref?: string; type?: string | string[]; format?: string; properties?: Record<string, Schema>; items?: Schema; additionalProperties?: boolean | Schema; allOf?: Schema[]; anyOf?: Schema[]; oneOf?: Schema[] };
+type Schema = {
+  $ref?: string;
+  type?: string | string[];
+  format?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  additionalProperties?: boolean | Schema;
+  allOf?: Schema[];
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+};
 interface Field {
   operationId: string;
   method: string;
@@ -21,7 +31,15 @@ interface Field {
 }
 
 const spec = JSON.parse(readFileSync(new URL('../../generated/openapi.json', import.meta.url), 'utf8'));
-const resolve = (s: Schema): Schema => (s.$ref ? resolve(s.$ref.slice(2).split('/').reduce((o: any, k) => o[k], spec)) : s);
+const resolve = (s: Schema): Schema =>
+  s.$ref
+    ? resolve(
+        s.$ref
+          .slice(2)
+          .split('/')
+          .reduce((o: any, k) => o[k], spec),
+      )
+    : s;
 
 function stringLeaves(schema: Schema, at: string[], seen: Set<Schema> = new Set()): { at: string[]; format: string | undefined }[] {
   const s = resolve(schema);
@@ -64,21 +82,52 @@ function encodeRaw(value: string): string {
 }
 
 /** Run on every field before the random values. */
-const EDGE_STRINGS = ['\u0000', 'a\u0000b', '\ud800', 'x\udc00y', '\udbff\udfff', '\u2028', '\u2029', 'مرحبا بالعالم', '\u202eevil', '👨‍👩‍👧‍👦🙂', 'e\u0301', '', ' ', '\t\r\n', '\ufeff', 'x'.repeat(5000), '🙂'.repeat(300)];
-const EDGE_TIMESTAMPS = ['2016-12-31T23:59:60Z', '2017-01-01T08:59:60.5+09:00', '2016-12-31T23:59:60.999999Z', '0000-01-01T00:00:00Z', '0000-01-01T00:00:00+01:00', '9999-12-31T23:59:59.999Z', '9999-12-31T23:30:00-01:00', '2025-10-14t10:30:00.123456789z', '2025-10-14 10:30:00+0530'];
-const edgeStrings = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.string({ unit: 'grapheme', maxLength: 40 }),
-);
+const EDGE_STRINGS = [
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  'x\udc00y',
+  '\udbff\udfff',
+  '\u2028',
+  '\u2029',
+  'مرحبا بالعالم',
+  '\u202eevil',
+  '👨‍👩‍👧‍👦🙂',
+  'e\u0301',
+  '',
+  ' ',
+  '\t\r\n',
+  '\ufeff',
+  'x'.repeat(5000),
+  '🙂'.repeat(300),
+];
+const EDGE_TIMESTAMPS = [
+  '2016-12-31T23:59:60Z',
+  '2017-01-01T08:59:60.5+09:00',
+  '2016-12-31T23:59:60.999999Z',
+  '0000-01-01T00:00:00Z',
+  '0000-01-01T00:00:00+01:00',
+  '9999-12-31T23:59:59.999Z',
+  '9999-12-31T23:30:00-01:00',
+  '2025-10-14t10:30:00.123456789z',
+  '2025-10-14 10:30:00+0530',
+];
+const edgeStrings = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 40 }));
 const two = (min: number, max: number) => fc.integer({ min, max }).map((n) => String(n).padStart(2, '0'));
 const edgeTimestamps = fc
   .record({
     year: fc.oneof(fc.constantFrom(0, 1, 1969, 1970, 2016, 9999), fc.integer({ min: 0, max: 9999 })).map((n) => String(n).padStart(4, '0')),
     month: two(1, 12),
     day: fc.oneof(two(1, 28), fc.constantFrom('29', '30', '31')),
-    time: fc.oneof(fc.constant('23:59:60'), fc.tuple(two(0, 23), two(0, 59), two(0, 60)).map((t) => t.join(':'))),
+    time: fc.oneof(
+      fc.constant('23:59:60'),
+      fc.tuple(two(0, 23), two(0, 59), two(0, 60)).map((t) => t.join(':')),
+    ),
     fraction: fc.oneof(fc.constant(''), fc.stringMatching(/^\.\d{1,12}$/)),
-    zone: fc.oneof(fc.constantFrom('Z', 'z', '+00:00', '-00:00', '+14:00', '-12:00', '+05:30', '+0530'), fc.tuple(fc.constantFrom('+', '-'), two(0, 23), two(0, 59)).map(([s, h, m]) => `${s}${h}:${m}`)),
+    zone: fc.oneof(
+      fc.constantFrom('Z', 'z', '+00:00', '-00:00', '+14:00', '-12:00', '+05:30', '+0530'),
+      fc.tuple(fc.constantFrom('+', '-'), two(0, 23), two(0, 59)).map(([s, h, m]) => `${s}${h}:${m}`),
+    ),
     separator: fc.constantFrom('T', 't', ' '),
   })
   .map((t) => `${t.year}-${t.month}-${t.day}${t.separator}${t.time}${t.fraction}${t.zone}`);
@@ -102,7 +151,11 @@ interface Actor {
 /** The actor's number; the examples' number (+14155552671) stays free for register and sign-in. */
 const PHONE = '+14155552672';
 const EXAMPLE_PHONE = '+14155552671';
-const answer = (res: { status: number; body: any }) => ({ status: res.status, error: res.body?.error, paths: res.body?.details?.map((d: { path: string }) => d.path) });
+const answer = (res: { status: number; body: any }) => ({
+  status: res.status,
+  error: res.body?.error,
+  paths: res.body?.details?.map((d: { path: string }) => d.path),
+});
 
 async function verificationToken(h: Harness, phoneNumber: unknown): Promise<string | undefined> {
   const code = (await h.request('POST', '/v1/test/auth/bypass', { body: { phoneNumber, testMode: true } })).body;
@@ -125,7 +178,8 @@ async function send(actor: Actor, field: Field, value: string) {
   let body: any;
   if (field.in === 'body') {
     body = withValue(field.example, field.at, value);
-    const fill = (key: string, make: () => Promise<string | undefined>) => (key in body && field.at[0] !== key ? make().then((v) => v !== undefined && (body[key] = v)) : undefined);
+    const fill = (key: string, make: () => Promise<string | undefined>) =>
+      key in body && field.at[0] !== key ? make().then((v) => v !== undefined && (body[key] = v)) : undefined;
     if ('otp' in body) {
       // one pending code: its value and the sessionId it is bound to, unless one is the field under test
       const code = (await h.request('POST', '/v1/test/auth/bypass', { body: { phoneNumber: body.phoneNumber, testMode: true } })).body;
@@ -146,8 +200,12 @@ async function send(actor: Actor, field: Field, value: string) {
 }
 
 const LIMITS = {
-  IP_RATE_LIMIT_PER_MINUTE: '1000000', USER_RATE_LIMIT_PER_MINUTE: '1000000', OTP_SEND_LIMIT_PER_HOUR: '1000000',
-  OTP_SEND_LIMIT_PER_IP_PER_HOUR: '1000000', LOGIN_MAX_FAILURES: '1000000', LOGIN_MAX_FAILURES_PER_ADDRESS: '1000000',
+  IP_RATE_LIMIT_PER_MINUTE: '1000000',
+  USER_RATE_LIMIT_PER_MINUTE: '1000000',
+  OTP_SEND_LIMIT_PER_HOUR: '1000000',
+  OTP_SEND_LIMIT_PER_IP_PER_HOUR: '1000000',
+  LOGIN_MAX_FAILURES: '1000000',
+  LOGIN_MAX_FAILURES_PER_ADDRESS: '1000000',
 };
 
 describe(`every request string and date-time field, edge cases, on ${DIALECTS.join(' and ')}`, () => {
@@ -184,7 +242,10 @@ describe(`every request string and date-time field, edge cases, on ${DIALECTS.jo
           }
           for (const other of answers.slice(1)) expect(other).toEqual(answers[0]);
         }),
-        { numRuns: field.format === 'date-time' ? 60 : 12, examples: [...EDGE_STRINGS, ...(field.format === 'date-time' ? EDGE_TIMESTAMPS : [])].map((v) => [v] as [string]) },
+        {
+          numRuns: field.format === 'date-time' ? 60 : 12,
+          examples: [...EDGE_STRINGS, ...(field.format === 'date-time' ? EDGE_TIMESTAMPS : [])].map((v) => [v] as [string]),
+        },
       );
     }, 120_000);
   }

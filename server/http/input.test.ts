@@ -16,11 +16,15 @@ for (const dialect of DIALECTS) {
     it('signInWithOtp_nulInDeviceName_is400AndTheCodeStaysUsable', async () => {
       const { sessionId } = (await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: PHONE } })).body;
       const otp = h.lastCode(PHONE);
-      const bad = await h.request('POST', '/v1/auth/otp/login', { body: { phoneNumber: PHONE, otp, sessionId, deviceId: 'device-1', deviceInfo: { platform: 'ios', name: 'My\u0000phone' } } });
+      const bad = await h.request('POST', '/v1/auth/otp/login', {
+        body: { phoneNumber: PHONE, otp, sessionId, deviceId: 'device-1', deviceInfo: { platform: 'ios', name: 'My\u0000phone' } },
+      });
       expect(bad.status).toBe(400);
       expect(bad.body).toMatchObject({ success: false, error: 'VALIDATION_ERROR', details: [{ path: '/body/deviceInfo/name' }] });
       expect(await count(h.db, 'users')).toBe(0);
-      const retry = await h.request('POST', '/v1/auth/otp/login', { body: { phoneNumber: PHONE, otp, sessionId, deviceId: 'device-1', deviceInfo: { platform: 'ios', name: 'My phone' } } });
+      const retry = await h.request('POST', '/v1/auth/otp/login', {
+        body: { phoneNumber: PHONE, otp, sessionId, deviceId: 'device-1', deviceInfo: { platform: 'ios', name: 'My phone' } },
+      });
       expect(retry.status).toBe(200);
     });
 
@@ -59,7 +63,12 @@ for (const dialect of DIALECTS) {
 
     it('anyQueryOrPath_invalidUtf8PercentEscapes_are400', async () => {
       const { accessToken } = await h.register(PHONE);
-      for (const [method, path] of [['GET', '/v1/vpn/config?locationId=us-east-1%FF'], ['GET', '/v1/vpn/config?locationId=%ED%A0%80'], ['DELETE', '/v1/user/devices/dev%C3ice'], ['DELETE', '/v1/vpn/config/custom/%ED%A0%80']]) {
+      for (const [method, path] of [
+        ['GET', '/v1/vpn/config?locationId=us-east-1%FF'],
+        ['GET', '/v1/vpn/config?locationId=%ED%A0%80'],
+        ['DELETE', '/v1/user/devices/dev%C3ice'],
+        ['DELETE', '/v1/vpn/config/custom/%ED%A0%80'],
+      ]) {
         const res = await h.request(method!, path!, { token: accessToken });
         expect(res.status, path).toBe(400);
         expect(res.body).toMatchObject({ success: false, error: 'VALIDATION_ERROR' });

@@ -9,7 +9,9 @@ export function strictlyEncoded(_req: unknown, _res: unknown, buf: Buffer, encod
   try {
     new TextDecoder(encoding, { fatal: true }).decode(buf);
   } catch (error) {
-    throw Object.assign(new Error(`The request body is not valid ${encoding}`), { type: error instanceof RangeError ? 'charset.unsupported' : 'encoding.invalid' });
+    throw Object.assign(new Error(`The request body is not valid ${encoding}`), {
+      type: error instanceof RangeError ? 'charset.unsupported' : 'encoding.invalid',
+    });
   }
 }
 

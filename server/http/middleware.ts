@@ -69,7 +69,8 @@ export function bearerAuth(authenticate: (token: string) => Promise<Caller>, lim
     if (!res.locals.secured) return next();
     const header = req.get('authorization') ?? '';
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
-    if (!match) throw new UnauthenticatedError(header ? 'INVALID_TOKEN' : 'UNAUTHORIZED', header ? 'Malformed Authorization header' : 'A bearer token is required');
+    if (!match)
+      throw new UnauthenticatedError(header ? 'INVALID_TOKEN' : 'UNAUTHORIZED', header ? 'Malformed Authorization header' : 'A bearer token is required');
     req.caller = await authenticate(match[1]!);
     await limiter.hit(`user:${req.caller.userId}`, perMinute, 60);
     next();

@@ -26,7 +26,8 @@ for (const dialect of DIALECTS) {
       h = await startHarness(dialect, { TRUST_PROXY: '1', OTP_SEND_LIMIT_PER_IP_PER_HOUR: '2' });
       const phones = ['+14155552671', '+14155552672', '+14155552673'];
       const replies = [];
-      for (const [i, phoneNumber] of phones.entries()) replies.push(await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber }, headers: spoofed(i) }));
+      for (const [i, phoneNumber] of phones.entries())
+        replies.push(await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber }, headers: spoofed(i) }));
       expect(replies.map((r) => r.status)).toEqual([200, 200, 429]);
       expect(replies[2]!.body).toMatchObject({ success: false, error: 'RATE_LIMIT_EXCEEDED' });
       expect(h.outbox.latest(phones[2]!)).toBeUndefined();

@@ -6,14 +6,18 @@ import { describe, expect, it } from 'vitest';
 import * as errors from './errors.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
-const spec = JSON.parse(readFileSync(`${root}/generated/openapi.json`, 'utf8')) as { components: { schemas: { ErrorCode: { enum: string[]; 'x-http-status': Record<string, number> } } } };
+const spec = JSON.parse(readFileSync(`${root}/generated/openapi.json`, 'utf8')) as {
+  components: { schemas: { ErrorCode: { enum: string[]; 'x-http-status': Record<string, number> } } };
+};
 const { enum: CODES, 'x-http-status': STATUS } = spec.components.schemas.ErrorCode;
 const sources = globSync('server/**/*.ts', { cwd: root })
   .filter((f) => !f.endsWith('.test.ts') && !f.startsWith('server/test/'))
   .map((f) => ({ file: f, text: readFileSync(`${root}/${f}`, 'utf8') }));
 const raised = (pattern: RegExp) => sources.flatMap(({ file, text }) => [...text.matchAll(pattern)].map((m) => ({ file, code: m[1]! })));
 
-const classes = Object.entries(errors).filter((e): e is [string, typeof errors.ApiError] => typeof e[1] === 'function' && e[1].prototype instanceof errors.ApiError);
+const classes = Object.entries(errors).filter(
+  (e): e is [string, typeof errors.ApiError] => typeof e[1] === 'function' && e[1].prototype instanceof errors.ApiError,
+);
 
 describe('server errors against the contract', () => {
   it('everyCodeInTheSource_isAContractCode', () => {

@@ -18,7 +18,10 @@ describe('logger in a child process', () => {
         process.exit(0);
       });`;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { msg: string; i?: number });
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string; i?: number });
     expect(lines.map((l) => l.i ?? l.msg)).toEqual([0, 1, 2, 'last']);
   });
 });

@@ -46,7 +46,10 @@ describe('logger redaction', () => {
 
   it('redact_secretsNestedInObjectsAndArrays_areReplaced', () => {
     const { logger, output } = capture();
-    logger.warn('request', { req: { headers: { authorization: SECRETS.authorization, 'x-request-id': 'r1' }, body: { phoneNumber: '+1', otp: SECRETS.otp } }, list: [{ refreshToken: SECRETS.refreshToken }] });
+    logger.warn('request', {
+      req: { headers: { authorization: SECRETS.authorization, 'x-request-id': 'r1' }, body: { phoneNumber: '+1', otp: SECRETS.otp } },
+      list: [{ refreshToken: SECRETS.refreshToken }],
+    });
     expect(output()).not.toContain(SECRETS.authorization);
     expect(output()).not.toContain(SECRETS.otp);
     expect(output()).not.toContain(SECRETS.refreshToken);
@@ -89,7 +92,13 @@ describe('logger redaction', () => {
   });
 
   it('redact_plainValues_passThrough', () => {
-    expect(redact({ status: 200, ok: true, path: '/v1/x', none: null, list: [1, 'a'] })).toEqual({ status: 200, ok: true, path: '/v1/x', none: null, list: [1, 'a'] });
+    expect(redact({ status: 200, ok: true, path: '/v1/x', none: null, list: [1, 'a'] })).toEqual({
+      status: 200,
+      ok: true,
+      path: '/v1/x',
+      none: null,
+      list: [1, 'a'],
+    });
   });
 
   it('logger_levelBelowTheMinimum_isNotWritten', () => {

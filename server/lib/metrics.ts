@@ -29,7 +29,12 @@ export function createMetrics(options: { registry?: Registry; defaults?: boolean
   const sources: Sources = {};
   const registers = [registry];
 
-  const requests = new Counter({ name: 'barqnet_http_requests_total', help: 'HTTP requests answered, by operationId, method and status', labelNames: ['operation', 'method', 'status'], registers });
+  const requests = new Counter({
+    name: 'barqnet_http_requests_total',
+    help: 'HTTP requests answered, by operationId, method and status',
+    labelNames: ['operation', 'method', 'status'],
+    registers,
+  });
   const duration = new Histogram({
     name: 'barqnet_http_request_duration_seconds',
     help: 'Time from the request line to the last byte of the answer, by operationId',
@@ -37,13 +42,36 @@ export function createMetrics(options: { registry?: Registry; defaults?: boolean
     buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers,
   });
-  const otpSends = new Counter({ name: 'barqnet_otp_sends_total', help: 'OTP send requests by outcome and the number\'s country calling code', labelNames: ['outcome', 'country'], registers });
-  const otpChecks = new Counter({ name: 'barqnet_otp_verifications_total', help: 'OTP checks (verifyOtp, signInWithOtp) by outcome', labelNames: ['outcome'], registers });
+  const otpSends = new Counter({
+    name: 'barqnet_otp_sends_total',
+    help: "OTP send requests by outcome and the number's country calling code",
+    labelNames: ['outcome', 'country'],
+    registers,
+  });
+  const otpChecks = new Counter({
+    name: 'barqnet_otp_verifications_total',
+    help: 'OTP checks (verifyOtp, signInWithOtp) by outcome',
+    labelNames: ['outcome'],
+    registers,
+  });
   const signIns = new Counter({ name: 'barqnet_sign_ins_total', help: 'Sign-ins by method and outcome', labelNames: ['method', 'outcome'], registers });
-  const lockouts = new Counter({ name: 'barqnet_login_lockouts_total', help: 'Password attempts refused because the number or address is locked out', registers });
-  const refresh = new Counter({ name: 'barqnet_refresh_rotations_total', help: 'Refresh token presentations by outcome (reused = reuse detected, session family revoked)', labelNames: ['outcome'], registers });
+  const lockouts = new Counter({
+    name: 'barqnet_login_lockouts_total',
+    help: 'Password attempts refused because the number or address is locked out',
+    registers,
+  });
+  const refresh = new Counter({
+    name: 'barqnet_refresh_rotations_total',
+    help: 'Refresh token presentations by outcome (reused = reuse detected, session family revoked)',
+    labelNames: ['outcome'],
+    registers,
+  });
   const hashWaits = new Counter({ name: 'barqnet_password_hash_waits_total', help: 'Password hashes that had to queue for a free slot', registers });
-  const hashRefusals = new Counter({ name: 'barqnet_password_hash_refusals_total', help: 'Password hashes refused because the queue was full (503)', registers });
+  const hashRefusals = new Counter({
+    name: 'barqnet_password_hash_refusals_total',
+    help: 'Password hashes refused because the queue was full (503)',
+    registers,
+  });
   new Gauge({
     name: 'barqnet_password_hash_queue',
     help: 'Password hashes running and waiting',
@@ -77,7 +105,12 @@ export function createMetrics(options: { registry?: Registry; defaults?: boolean
     buckets: [1, 2, 4, 8, 16, 32, 64, 128],
     registers,
   });
-  const refusals = new Counter({ name: 'barqnet_rate_limit_refusals_total', help: 'Requests refused by a rate limit, by limit', labelNames: ['limit'], registers });
+  const refusals = new Counter({
+    name: 'barqnet_rate_limit_refusals_total',
+    help: 'Requests refused by a rate limit, by limit',
+    labelNames: ['limit'],
+    registers,
+  });
 
   const requestCounters = new Map<string, Bound>();
   const durationTimers = new Map<string, Timer>();

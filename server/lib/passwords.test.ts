@@ -46,7 +46,11 @@ describe('password hash queue', () => {
   it('roundRobin_threeAddressesWithQueuedWork_takeTurns', async () => {
     const { kdf, started, finishOne } = controlledKdf();
     const hasher = createHasher({ concurrency: 1, queueLimit: 256, perAddressLimit: 200 }, undefined, kdf);
-    for (const [client, n] of [['A', 4], ['B', 2], ['C', 1]] as const) {
+    for (const [client, n] of [
+      ['A', 4],
+      ['B', 2],
+      ['C', 1],
+    ] as const) {
       for (let i = 0; i < n; i++) void hasher.hash(`${client}${i}`, client);
     }
     await settle();
@@ -57,7 +61,9 @@ describe('password hash queue', () => {
   it('perAddressCap_excessFromOneAddressIs429_othersStillQueue', async () => {
     const { kdf, started } = controlledKdf();
     const hasher = createHasher({ concurrency: 1, queueLimit: 256, perAddressLimit: 3 }, undefined, kdf);
-    const a = Array.from({ length: 5 }, (_, i) => hasher.verify(`a-${i}`, '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$a2V5', 'A').catch((e: unknown) => e));
+    const a = Array.from({ length: 5 }, (_, i) =>
+      hasher.verify(`a-${i}`, '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$a2V5', 'A').catch((e: unknown) => e),
+    );
     const b = hasher.dummyVerify('b', 'B').catch((e: unknown) => e);
     await settle();
     expect(started).toEqual(['a-0']);

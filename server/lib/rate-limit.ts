@@ -74,7 +74,11 @@ interface LocalKey {
   unsynced: number;
 }
 
-export function createLocalRateLimiter(db: Db, clock: Clock, options: { syncMs: number; onSyncError?: (error: unknown) => void; onRefuse?: (key: string) => void }): RateLimiter & { sync(): Promise<void> } {
+export function createLocalRateLimiter(
+  db: Db,
+  clock: Clock,
+  options: { syncMs: number; onSyncError?: (error: unknown) => void; onRefuse?: (key: string) => void },
+): RateLimiter & { sync(): Promise<void> } {
   const keys = new Map<string, LocalKey>();
   const sql = addSql(db);
   let timer: NodeJS.Timeout | undefined;

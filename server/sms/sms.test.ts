@@ -28,7 +28,13 @@ function fakeTwilio() {
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     req.on('end', () => {
-      seen.push({ method: req.method!, url: req.url!, authorization: req.headers.authorization, contentType: req.headers['content-type'], form: Object.fromEntries(new URLSearchParams(raw)) });
+      seen.push({
+        method: req.method!,
+        url: req.url!,
+        authorization: req.headers.authorization,
+        contentType: req.headers['content-type'],
+        form: Object.fromEntries(new URLSearchParams(raw)),
+      });
       if (hang) return;
       res.writeHead(reply.status, { 'content-type': 'application/json' }).end(reply.body);
     });

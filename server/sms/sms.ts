@@ -32,7 +32,14 @@ export function testOutbox(): TestOutbox {
 
 export class SmsDeliveryError extends Error {}
 
-export function twilioSender(options: { accountSid: string; authToken: string; from: string; baseUrl: string; fetch?: typeof fetch; timeoutMs?: number }): SmsSender {
+export function twilioSender(options: {
+  accountSid: string;
+  authToken: string;
+  from: string;
+  baseUrl: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}): SmsSender {
   const doFetch = options.fetch ?? fetch;
   const url = `${options.baseUrl.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(options.accountSid)}/Messages.json`;
   const auth = Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64');

@@ -55,7 +55,9 @@ for (const dialect of DIALECTS) {
       h.clock.advance(60_000); // past the grace window: presenting the old token again is reuse
       const reused = await h.request('POST', '/v1/auth/refresh', { body: { refreshToken: login.body.refreshToken } });
       expect(reused.body.error).toBe('TOKEN_REUSED');
-      const badOtp = await h.request('POST', '/v1/auth/otp/verify', { body: { phoneNumber: '+442071838750', otp: '000000', sessionId: 'otp_4kT9pQ2xWm7RbN3vLc8Z' } });
+      const badOtp = await h.request('POST', '/v1/auth/otp/verify', {
+        body: { phoneNumber: '+442071838750', otp: '000000', sessionId: 'otp_4kT9pQ2xWm7RbN3vLc8Z' },
+      });
       expect(badOtp.status).toBe(400);
       await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: phone } }); // the 2nd this hour: allowed
       const limited = await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: phone } });
@@ -112,7 +114,11 @@ for (const dialect of DIALECTS) {
 
     it('metrics_smsFailureAndLockout_countedWithTheirLabels', async () => {
       const own = createMetrics({ defaults: false });
-      const failing = await startHarness(dialect, { LOGIN_MAX_FAILURES: '1' }, { metrics: own, sms: { send: () => Promise.reject(new Error('provider down')) } });
+      const failing = await startHarness(
+        dialect,
+        { LOGIN_MAX_FAILURES: '1' },
+        { metrics: own, sms: { send: () => Promise.reject(new Error('provider down')) } },
+      );
       try {
         const phone = '+442071838750';
         expect((await failing.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: phone } })).status).toBe(503);

@@ -26,7 +26,11 @@ export interface Harness {
   outbox: ReturnType<typeof testOutbox>;
   config: Config;
   /** The body is parsed when the answer is JSON, else it is the text. */
-  request<T = any>(method: string, path: string, options?: { body?: unknown; token?: string; headers?: Record<string, string>; raw?: string }): Promise<Reply<T>>;
+  request<T = any>(
+    method: string,
+    path: string,
+    options?: { body?: unknown; token?: string; headers?: Record<string, string>; raw?: string },
+  ): Promise<Reply<T>>;
   /** The code in the last SMS sent to `phone`. */
   lastCode(phone: string): string;
   /** sendOtp; returns its sessionId and the code the SMS carried. */
@@ -58,7 +62,15 @@ export async function startHarness(dialect: Dialect, env: Record<string, string>
   const db = options.wrapDb ? options.wrapDb(fresh) : fresh;
   const clock = fakeClock(Date.now());
   const outbox = testOutbox();
-  const app = createApp({ config, db, clock, sms: options.sms ?? outbox, logger: options.logger ?? createLogger('silent'), ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.tracer ? { tracer: options.tracer } : {}) });
+  const app = createApp({
+    config,
+    db,
+    clock,
+    sms: options.sms ?? outbox,
+    logger: options.logger ?? createLogger('silent'),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.tracer ? { tracer: options.tracer } : {}),
+  });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

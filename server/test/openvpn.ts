@@ -37,7 +37,12 @@ export function openvpnParse(config: string | Uint8Array, extraFiles: Record<str
     writeFileSync(join(dir, MARKER_SCRIPT), '#!/bin/sh\ntouch RAN\n', { mode: 0o755 });
     for (const [name, text] of Object.entries(extraFiles)) writeFileSync(join(dir, name), text);
     const run = spawnSync(OPENVPN, ['--config', 'client.ovpn', '--verb', '4', '--suppress-timestamps', '--askpass', '/dev/null'], {
-      cwd: dir, input: '', timeout: 10_000, killSignal: 'SIGKILL', encoding: 'utf8', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' },
+      cwd: dir,
+      input: '',
+      timeout: 10_000,
+      killSignal: 'SIGKILL',
+      encoding: 'utf8',
+      env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' },
     });
     if (run.error) throw run.error;
     const lines = `${run.stdout}${run.stderr}`.split('\n');
@@ -48,7 +53,8 @@ export function openvpnParse(config: string | Uint8Array, extraFiles: Record<str
     for (const name of Object.keys(extraFiles)) files[name] = existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : '';
     return {
       settings: start < 0 ? undefined : lines.slice(start + 1, end < 0 ? undefined : end),
-      errors: lines.filter((line) => /error|warning|missing|exceeded/i.test(line) && !/^( {2}|Note:)/.test(line) && !line.includes("'/dev/null'"))
+      errors: lines
+        .filter((line) => /error|warning|missing|exceeded/i.test(line) && !/^( {2}|Note:)/.test(line) && !line.includes("'/dev/null'"))
         .filter((line) => !stopped || !(line.includes('authfile: /dev/null') || line === 'Exiting due to fatal error'))
         .map((line) => line.replace(/(client\.ovpn|\[CONNECTION-OPTIONS\]):\d+/g, '$1')),
       ranScript: existsSync(join(dir, 'RAN')),
@@ -62,7 +68,10 @@ export function openvpnParse(config: string | Uint8Array, extraFiles: Record<str
 // Settings that name a local file, directory or program, and the only values allowed there:
 // unset, inline, or what this harness itself passes (--askpass) and OpenVPN's defaults.
 const ALLOWED_PATHS: Record<string, string[]> = {
-  key_pass_file: ['/dev/null'], tmp_dir: ['/tmp'], config: ['client.ovpn'], auth_user_pass_file: ['stdin'],
+  key_pass_file: ['/dev/null'],
+  tmp_dir: ['/tmp'],
+  config: ['client.ovpn'],
+  auth_user_pass_file: ['stdin'],
 };
 
 /** The settings lines that would make the client read, write or run something local. */
@@ -83,9 +92,11 @@ const quote = (arg: string) => (arg !== '' && !SPECIAL.test(arg) ? arg : `"${arg
 
 /** The directives written back one per line, quoted: what the reader says OpenVPN will see. */
 export function canonical(directives: OvpnDirective[]): string {
-  return directives.map((d) => {
-    if (d.inline === undefined) return `${[d.name, ...d.args].map(quote).join(' ')}\n`;
-    const body = d.children ? canonical(d.children) : d.inline.endsWith('\n') || d.inline === '' ? d.inline : `${d.inline}\n`;
-    return `<${d.name}>\n${body}</${d.name}>\n`;
-  }).join('');
+  return directives
+    .map((d) => {
+      if (d.inline === undefined) return `${[d.name, ...d.args].map(quote).join(' ')}\n`;
+      const body = d.children ? canonical(d.children) : d.inline.endsWith('\n') || d.inline === '' ? d.inline : `${d.inline}\n`;
+      return `<${d.name}>\n${body}</${d.name}>\n`;
+    })
+    .join('');
 }

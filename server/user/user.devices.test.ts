@@ -88,7 +88,10 @@ for (const dialect of DIALECTS) {
       const list = await devices(first.accessToken);
       expect(list).toHaveLength(3);
       const twins = list.filter((d) => d.deviceId === 'second-device');
-      expect(twins.map((d) => [d.name, d.platform]).sort()).toEqual([['Evil', 'android'], ['iPad', 'ios']]);
+      expect(twins.map((d) => [d.name, d.platform]).sort()).toEqual([
+        ['Evil', 'android'],
+        ['iPad', 'ios'],
+      ]);
       const evil = twins.find((d) => d.name === 'Evil')!;
       expect((await devices(intruder.accessToken)).find((d) => d.current)?.id).toBe(evil.id);
       expect((await revoke(first.accessToken, evil.id)).status).toBe(200);

@@ -66,8 +66,16 @@ export function createUserService(deps: Deps, auth: AuthService, sessions: Sessi
              preferences = COALESCE(?, preferences),
              updated_at = ?
            WHERE id = ?`,
-          ['name' in patch ? 1 : 0, patch.name ?? null, patch.userType ?? null, 'email' in patch ? 1 : 0, patch.email?.toLowerCase() ?? null,
-            preferences ? JSON.stringify(preferences) : null, clock.now(), user.id],
+          [
+            'name' in patch ? 1 : 0,
+            patch.name ?? null,
+            patch.userType ?? null,
+            'email' in patch ? 1 : 0,
+            patch.email?.toLowerCase() ?? null,
+            preferences ? JSON.stringify(preferences) : null,
+            clock.now(),
+            user.id,
+          ],
         );
       });
       return userView(db, (await findUserById(db, user.id))!, caller.deviceId);

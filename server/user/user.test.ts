@@ -51,7 +51,9 @@ for (const dialect of DIALECTS) {
           role: 'user',
           preferences: {},
           subscription: { plan: 'free', expiresAt: null, dataQuota: 10_737_418_240, usedData: 0 },
-          devices: [expect.objectContaining({ id: expect.stringMatching(/^dev_/), deviceId: 'test-device-1', name: 'Test phone', platform: 'android', current: true })],
+          devices: [
+            expect.objectContaining({ id: expect.stringMatching(/^dev_/), deviceId: 'test-device-1', name: 'Test phone', platform: 'android', current: true }),
+          ],
           createdAt: new Date(h.clock.now()).toISOString(),
         },
       });
@@ -62,7 +64,10 @@ for (const dialect of DIALECTS) {
       const second = await login(PASSWORD, 'second-device');
       expect(second.status).toBe(200);
       const devices = (await profile(second.body.accessToken)).body.user.devices as { deviceId: string; current: boolean }[];
-      expect(devices.map((d) => [d.deviceId, d.current]).sort()).toEqual([['second-device', true], ['test-device-1', false]]);
+      expect(devices.map((d) => [d.deviceId, d.current]).sort()).toEqual([
+        ['second-device', true],
+        ['test-device-1', false],
+      ]);
     });
 
     it('getProfile_afterTraffic_reportsUsedData', async () => {
@@ -74,7 +79,13 @@ for (const dialect of DIALECTS) {
     it('updateProfile_allFields_areStoredAndCompleteTheProfile', async () => {
       const res = await patch({ name: 'Amina Yusuf', userType: 'buyer', email: 'Amina@Example.com', preferences: { autoConnect: true } });
       expect(res.status).toBe(200);
-      expect(res.body.user).toMatchObject({ name: 'Amina Yusuf', userType: 'buyer', email: 'amina@example.com', preferences: { autoConnect: true }, role: 'user' });
+      expect(res.body.user).toMatchObject({
+        name: 'Amina Yusuf',
+        userType: 'buyer',
+        email: 'amina@example.com',
+        preferences: { autoConnect: true },
+        role: 'user',
+      });
       expect(await stored()).toMatchObject({ name: 'Amina Yusuf', user_type: 'buyer', email: 'amina@example.com' });
       const again = await login(PASSWORD);
       expect(again.status).toBe(200);
@@ -249,7 +260,5 @@ for (const dialect of DIALECTS) {
       expect((await h.request('POST', '/v1/auth/login', { body: { phoneNumber: PHONE, password: NEW_PASSWORD } })).status).toBe(200);
       expect((await h.request('GET', '/v1/user/profile', { token })).status).toBe(401);
     });
-
   });
 }
-

@@ -31,8 +31,20 @@ export class OvpnSyntaxError extends Error {
   }
 }
 
-const NUL = 0, TAB = 9, LF = 10, CR = 13, SPACE = 32;
-const DQUOTE = 34, HASH = 35, DASH = 45, SLASH = 47, SQUOTE = 39, SEMI = 59, LT = 60, GT = 62, BACKSLASH = 92;
+const NUL = 0,
+  TAB = 9,
+  LF = 10,
+  CR = 13,
+  SPACE = 32;
+const DQUOTE = 34,
+  HASH = 35,
+  DASH = 45,
+  SLASH = 47,
+  SQUOTE = 39,
+  SEMI = 59,
+  LT = 60,
+  GT = 62,
+  BACKSLASH = 92;
 
 /** isspace() in the C locale; OpenVPN never calls setlocale, so bytes >= 0x80 are not spaces. */
 const isSpace = (c: number) => c === SPACE || (c >= TAB && c <= CR);
@@ -101,7 +113,11 @@ function bufferSource(bytes: Uint8Array): Source & { next(size: number): Uint8Ar
 
 /** parse_line in options.c: quoting, backslash escapes and comments, one piece at a time. */
 export function parseLine(piece: Uint8Array, line: number): Uint8Array[] {
-  const INITIAL = 0, QUOTED = 1, UNQUOTED = 2, DONE = 3, SQUOTED = 4;
+  const INITIAL = 0,
+    QUOTED = 1,
+    UNQUOTED = 2,
+    DONE = 3,
+    SQUOTED = 4;
   const params: Uint8Array[] = [];
   let parm: number[] = [];
   let state = INITIAL;
@@ -193,7 +209,12 @@ function directive(params: Uint8Array[], source: Source, line: number): { direct
 }
 
 /** The loop read_config_file and read_config_string share: parse a piece, open its block, count. */
-function readLines(next: () => Uint8Array | undefined, source: Source, firstLine: number, prepare = (piece: Uint8Array, _line: number) => piece): OvpnDirective[] {
+function readLines(
+  next: () => Uint8Array | undefined,
+  source: Source,
+  firstLine: number,
+  prepare = (piece: Uint8Array, _line: number) => piece,
+): OvpnDirective[] {
   const out: OvpnDirective[] = [];
   let lineNum = firstLine;
   for (let piece = next(); piece; piece = next()) {
@@ -216,10 +237,16 @@ function readString(config: Uint8Array, firstLine: number): OvpnDirective[] {
 /** read_config_file: fgets into OPTION_LINE_SIZE+1 bytes, so a piece holds up to 256 bytes. */
 export function readOvpn(content: string | Uint8Array): OvpnDirective[] {
   const source = fileSource(typeof content === 'string' ? new TextEncoder().encode(content) : content);
-  return readLines(() => source.get(OPTION_LINE_SIZE + 1), source, 0, (piece, lineNum) => {
-    const s = cString(piece);
-    // A full buffer means the line (with its '\n') did not fit: OpenVPN refuses the file.
-    if (s.length === OPTION_LINE_SIZE) throw new OvpnSyntaxError(`Line is longer than OpenVPN reads (${OPTION_LINE_SIZE - 1} bytes with its newline)`, lineNum);
-    return lineNum === 1 && startsWith(s, Uint8Array.of(0xef, 0xbb, 0xbf)) ? s.subarray(3) : s; // UTF-8 BOM
-  });
+  return readLines(
+    () => source.get(OPTION_LINE_SIZE + 1),
+    source,
+    0,
+    (piece, lineNum) => {
+      const s = cString(piece);
+      // A full buffer means the line (with its '\n') did not fit: OpenVPN refuses the file.
+      if (s.length === OPTION_LINE_SIZE)
+        throw new OvpnSyntaxError(`Line is longer than OpenVPN reads (${OPTION_LINE_SIZE - 1} bytes with its newline)`, lineNum);
+      return lineNum === 1 && startsWith(s, Uint8Array.of(0xef, 0xbb, 0xbf)) ? s.subarray(3) : s; // UTF-8 BOM
+    },
+  );
 }

@@ -166,7 +166,9 @@ describe('validateOvpn', () => {
 
   it('validateOvpn_remoteInsideConnectionBlock_counts', () => {
     expect(validateOvpn(['client', 'dev tun', '<connection>', 'remote a.example.net 443 tcp', '</connection>'].join('\n'))).toEqual({
-      serverAddress: 'a.example.net', port: 443, protocol: 'tcp',
+      serverAddress: 'a.example.net',
+      port: 443,
+      protocol: 'tcp',
     });
   });
 
@@ -174,13 +176,19 @@ describe('validateOvpn', () => {
     // To OpenVPN a lone `</ca>` opens a block named "/ca" that nothing closes.
     expect(refusal(withLines('</ca>'))).toMatch(/Block <\/ca> is not closed \(line 4\)/);
     // The outer block ends at the first `</connection>`, so the inner one is never closed.
-    expect(refusal(['client', 'dev tun', '<connection>', '<connection>', 'remote a.example.net', '</connection>', '</connection>'].join('\n'))).toMatch(/<connection> is not closed/);
+    expect(refusal(['client', 'dev tun', '<connection>', '<connection>', 'remote a.example.net', '</connection>', '</connection>'].join('\n'))).toMatch(
+      /<connection> is not closed/,
+    );
     expect(refusal(['client', 'dev tun', '<connection>', 'remote a.example.net'].join('\n'))).toMatch(/<connection> is not closed \(line 3\)/);
   });
 
   it('validateOvpn_directiveNotForConnectionBlocks_isRefusedThere', () => {
-    expect(refusal(['client', 'dev tun', '<connection>', 'remote a.example.net', 'verb 3', '</connection>'].join('\n'))).toMatch(/'verb' is not allowed inside <connection> \(line 5\)/);
-    expect(refusal(['client', 'dev tun', '<connection>', 'remote a.example.net', '<ca>', 'x', '</ca>', '</connection>'].join('\n'))).toMatch(/Block <ca> is not allowed inside <connection>/);
+    expect(refusal(['client', 'dev tun', '<connection>', 'remote a.example.net', 'verb 3', '</connection>'].join('\n'))).toMatch(
+      /'verb' is not allowed inside <connection> \(line 5\)/,
+    );
+    expect(refusal(['client', 'dev tun', '<connection>', 'remote a.example.net', '<ca>', 'x', '</ca>', '</connection>'].join('\n'))).toMatch(
+      /Block <ca> is not allowed inside <connection>/,
+    );
   });
 
   it('validateOvpn_unclosedBlock_isRefused', () => {
@@ -277,7 +285,9 @@ describe('validateOvpn', () => {
   });
 
   it('validateOvpn_unicodeSpaces_areRefused', () => {
-    const sneaky = ['client', 'dev tun', 'remote vpn.example.com 1194', 'ignore-unknown-option \u00a0</ca>', '<ca>', '</ca>', '\u00a0up /tmp/evil.sh'].join('\n');
+    const sneaky = ['client', 'dev tun', 'remote vpn.example.com 1194', 'ignore-unknown-option \u00a0</ca>', '<ca>', '</ca>', '\u00a0up /tmp/evil.sh'].join(
+      '\n',
+    );
     expect(() => validateOvpn(sneaky)).toThrow(/non-ASCII spaces/);
   });
 });

@@ -2,7 +2,17 @@ import type { Handlers } from '../http/route.ts';
 import { callerOf } from '../http/route.ts';
 import type { VpnService } from './vpn.service.ts';
 
-type VpnHandlers = Pick<Handlers, 'getVpnConfig' | 'listCustomConfigs' | 'createCustomConfig' | 'deleteCustomConfig' | 'listLocations' | 'reportConnectionStatus' | 'getUsage' | 'reportTrafficStats'>;
+type VpnHandlers = Pick<
+  Handlers,
+  | 'getVpnConfig'
+  | 'listCustomConfigs'
+  | 'createCustomConfig'
+  | 'deleteCustomConfig'
+  | 'listLocations'
+  | 'reportConnectionStatus'
+  | 'getUsage'
+  | 'reportTrafficStats'
+>;
 
 export function vpnRoutes(vpn: VpnService): VpnHandlers {
   return {

@@ -20,18 +20,39 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export async function seedLocations(db: Deps['db']): Promise<void> {
   for (const [index, l] of locations.entries()) {
     await store.upsertLocation(db, {
-      id: l.id, name: l.name, city: l.city, country: l.country, server_address: l.serverAddress, port: l.port,
-      protocol: l.protocol as 'udp' | 'tcp', load: l.load, latency_ms: l.latency, available: l.available,
-      certificate_pins: JSON.stringify(l.certificatePins), sort_order: index,
+      id: l.id,
+      name: l.name,
+      city: l.city,
+      country: l.country,
+      server_address: l.serverAddress,
+      port: l.port,
+      protocol: l.protocol as 'udp' | 'tcp',
+      load: l.load,
+      latency_ms: l.latency,
+      available: l.available,
+      certificate_pins: JSON.stringify(l.certificatePins),
+      sort_order: index,
     });
   }
 }
 
 function ovpnFor(l: store.LocationRow): string {
   return [
-    'client', 'dev tun', `proto ${l.protocol}`, `remote ${l.server_address} ${l.port}`, 'resolv-retry infinite', 'nobind',
-    'persist-key', 'persist-tun', 'remote-cert-tls server', `verify-x509-name ${l.server_address} name`, 'cipher AES-256-GCM',
-    'data-ciphers AES-256-GCM:CHACHA20-POLY1305', 'auth SHA256', 'verb 3', '',
+    'client',
+    'dev tun',
+    `proto ${l.protocol}`,
+    `remote ${l.server_address} ${l.port}`,
+    'resolv-retry infinite',
+    'nobind',
+    'persist-key',
+    'persist-tun',
+    'remote-cert-tls server',
+    `verify-x509-name ${l.server_address} name`,
+    'cipher AES-256-GCM',
+    'data-ciphers AES-256-GCM:CHACHA20-POLY1305',
+    'auth SHA256',
+    'verb 3',
+    '',
   ].join('\n');
 }
 
@@ -50,8 +71,14 @@ export function createVpnService(deps: Deps) {
 
   async function readLocations(): Promise<Schemas['Location'][]> {
     return (await store.listLocations(db)).map((l) => ({
-      id: l.id, name: l.name, city: l.city, country: l.country, endpoint: l.server_address,
-      load: l.load, latency: l.latency_ms, available: l.available === 1,
+      id: l.id,
+      name: l.name,
+      city: l.city,
+      country: l.country,
+      endpoint: l.server_address,
+      load: l.load,
+      latency: l.latency_ms,
+      available: l.available === 1,
     }));
   }
   let listed: { at: number; value: Promise<Schemas['Location'][]> } | undefined;
@@ -92,13 +119,27 @@ export function createVpnService(deps: Deps) {
 
     async listCustomConfigs(caller: Caller): Promise<Schemas['CustomConfig'][]> {
       return (await store.listCustomConfigs(db, caller.userId)).map((c) => ({
-        id: c.id, name: c.name, serverAddress: c.server_address, port: c.port, protocol: c.protocol, createdAt: iso(c.created_at),
+        id: c.id,
+        name: c.name,
+        serverAddress: c.server_address,
+        port: c.port,
+        protocol: c.protocol,
+        createdAt: iso(c.created_at),
       }));
     },
 
     async createCustomConfig(caller: Caller, name: string, ovpnContent: string): Promise<Schemas['CustomConfig']> {
       const summary = validateOvpn(ovpnContent);
-      const row = { id: newId('cfg'), user_id: caller.userId, name, ovpn_content: ovpnContent, server_address: summary.serverAddress, port: summary.port, protocol: summary.protocol, created_at: clock.now() };
+      const row = {
+        id: newId('cfg'),
+        user_id: caller.userId,
+        name,
+        ovpn_content: ovpnContent,
+        server_address: summary.serverAddress,
+        port: summary.port,
+        protocol: summary.protocol,
+        created_at: clock.now(),
+      };
       await db.transaction(async (tx) => {
         await lockKey(tx, `user:${caller.userId}`);
         if ((await store.countCustomConfigs(tx, caller.userId)) >= config.maxCustomConfigs) {
@@ -133,15 +174,30 @@ export function createVpnService(deps: Deps) {
       await assertQuotaLeft(caller);
       const id = newId('vpn');
       await store.insertVpnSession(db, {
-        id, userId: caller.userId, deviceId: caller.deviceId, locationId: report.locationId ?? null, status: report.status,
-        platform: report.platform ?? null, appVersion: report.appVersion ?? null, localIp: report.localIp ?? null,
-        serverIp: report.serverIp ?? null, connectedAt: report.status === 'CONNECTED' ? connectedAt : null, now,
+        id,
+        userId: caller.userId,
+        deviceId: caller.deviceId,
+        locationId: report.locationId ?? null,
+        status: report.status,
+        platform: report.platform ?? null,
+        appVersion: report.appVersion ?? null,
+        localIp: report.localIp ?? null,
+        serverIp: report.serverIp ?? null,
+        connectedAt: report.status === 'CONNECTED' ? connectedAt : null,
+        now,
       });
       return { sessionId: id, status: report.status };
     },
 
     async reportStats(caller: Caller, s: { sessionId: string; bytesIn: number; bytesOut: number; duration: number }) {
-      const changed = await store.recordStats(db, { id: s.sessionId, userId: caller.userId, bytesIn: s.bytesIn, bytesOut: s.bytesOut, duration: s.duration, now: clock.now() });
+      const changed = await store.recordStats(db, {
+        id: s.sessionId,
+        userId: caller.userId,
+        bytesIn: s.bytesIn,
+        bytesOut: s.bytesOut,
+        duration: s.duration,
+        now: clock.now(),
+      });
       if (changed === 0) throw new NotFoundError('VPN session');
       return usage(caller);
     },

@@ -47,7 +47,13 @@ for (const dialect of DIALECTS) {
       expect(res.body).toEqual({ success: true, sessionId: expect.stringMatching(/^vpn_[A-Za-z0-9]{20}$/), status: 'CONNECTED' });
       const stored = await row(res.body.sessionId);
       const device = await h.db.one<{ id: string }>("SELECT id FROM devices WHERE client_device_id = 'test-device-1'");
-      expect(stored).toMatchObject({ status: 'CONNECTED', location_id: 'us-east-1', connected_at: Date.parse(connectedAt), disconnected_at: null, device_id: device!.id });
+      expect(stored).toMatchObject({
+        status: 'CONNECTED',
+        location_id: 'us-east-1',
+        connected_at: Date.parse(connectedAt),
+        disconnected_at: null,
+        device_id: device!.id,
+      });
     });
 
     it('reportStatus_connectingThenConnected_updatesTheSameSession', async () => {
@@ -197,7 +203,14 @@ for (const dialect of DIALECTS) {
     });
 
     it('getUsage_newAccount_isZeroWithTheDefaultQuota', async () => {
-      expect(await usage(a)).toEqual({ totalBytesIn: 0, totalBytesOut: 0, usedData: 0, dataQuota: 10_737_418_240, remainingQuota: 10_737_418_240, quotaExceeded: false });
+      expect(await usage(a)).toEqual({
+        totalBytesIn: 0,
+        totalBytesOut: 0,
+        usedData: 0,
+        dataQuota: 10_737_418_240,
+        remainingQuota: 10_737_418_240,
+        quotaExceeded: false,
+      });
     });
   });
 }

@@ -68,10 +68,16 @@ export async function countCustomConfigs(db: Db, userId: string): Promise<number
 }
 
 export function insertCustomConfig(db: Db, c: CustomConfigRow & { user_id: string; ovpn_content: string }) {
-  return db.run(
-    'INSERT INTO custom_configs (id, user_id, name, ovpn_content, server_address, port, protocol, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    [c.id, c.user_id, c.name, c.ovpn_content, c.server_address, c.port, c.protocol, c.created_at],
-  );
+  return db.run('INSERT INTO custom_configs (id, user_id, name, ovpn_content, server_address, port, protocol, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+    c.id,
+    c.user_id,
+    c.name,
+    c.ovpn_content,
+    c.server_address,
+    c.port,
+    c.protocol,
+    c.created_at,
+  ]);
 }
 
 /** Ownership is part of the WHERE: another user's id deletes nothing and reads as not found. */
@@ -85,7 +91,19 @@ export function findVpnSession(db: Db, id: string, userId: string) {
 
 export function insertVpnSession(
   db: Db,
-  s: { id: string; userId: string; deviceId: string | null; locationId: string | null; status: string; platform: string | null; appVersion: string | null; localIp: string | null; serverIp: string | null; connectedAt: number | null; now: number },
+  s: {
+    id: string;
+    userId: string;
+    deviceId: string | null;
+    locationId: string | null;
+    status: string;
+    platform: string | null;
+    appVersion: string | null;
+    localIp: string | null;
+    serverIp: string | null;
+    connectedAt: number | null;
+    now: number;
+  },
 ) {
   return db.run(
     `INSERT INTO vpn_sessions (id, user_id, device_id, location_id, status, platform, app_version, local_ip, server_ip, connected_at, created_at, updated_at)

@@ -28,7 +28,16 @@ for (const dialect of DIALECTS) {
       expect(res.status).toBe(200);
       expect(res.body.success).toBe(true);
       expect(res.body.locations).toEqual(
-        locations.map((l) => ({ id: l.id, name: l.name, city: l.city, country: l.country, endpoint: l.serverAddress, load: l.load, latency: l.latency, available: l.available })),
+        locations.map((l) => ({
+          id: l.id,
+          name: l.name,
+          city: l.city,
+          country: l.country,
+          endpoint: l.serverAddress,
+          load: l.load,
+          latency: l.latency,
+          available: l.available,
+        })),
       );
       expect(res.body.locations.filter((l: { available: boolean }) => !l.available).map((l: { id: string }) => l.id)).toEqual(['ap-south-1']);
     });
@@ -94,9 +103,16 @@ for (const dialect of DIALECTS) {
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ success: true, configId: expect.stringMatching(/^cfg_[A-Za-z0-9]{20}$/) });
       expect(created.body.config).toEqual({
-        id: created.body.configId, name: 'Home server', serverAddress: 'vpn.example.net', port: 1194, protocol: 'udp', createdAt: new Date(h.clock.now()).toISOString(),
+        id: created.body.configId,
+        name: 'Home server',
+        serverAddress: 'vpn.example.net',
+        port: 1194,
+        protocol: 'udp',
+        createdAt: new Date(h.clock.now()).toISOString(),
       });
-      const row = await h.db.one<{ ovpn_content: string; user_id: string }>('SELECT ovpn_content, user_id FROM custom_configs WHERE id = ?', [created.body.configId]);
+      const row = await h.db.one<{ ovpn_content: string; user_id: string }>('SELECT ovpn_content, user_id FROM custom_configs WHERE id = ?', [
+        created.body.configId,
+      ]);
       expect(row?.ovpn_content).toBe(OVPN);
 
       const listed = await list(a);

@@ -125,7 +125,9 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
       throw new Error(`server did not start within ${timeoutMs} ms: ${stderr}`);
     }
     if (options.logFile) {
-      const found = readFileSync(options.logFile, 'utf8').split('\n').find((l) => l.includes('"msg":"listening"'));
+      const found = readFileSync(options.logFile, 'utf8')
+        .split('\n')
+        .find((l) => l.includes('"msg":"listening"'));
       if (found) listening = { url: (JSON.parse(found) as { url: string }).url, at: performance.now() };
     }
     await sleep(options.logFile ? 10 : 5);
@@ -133,7 +135,12 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
   const url = listening.url;
   // ready = listening and the database answers
   const readyUrl = url + (options.readyPath ?? '/ready');
-  while ((await fetch(readyUrl).then(async (r) => (await r.arrayBuffer(), r.status), () => 0)) !== 200) {
+  while (
+    (await fetch(readyUrl).then(
+      async (r) => (await r.arrayBuffer(), r.status),
+      () => 0,
+    )) !== 200
+  ) {
     if (gone || performance.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`server at ${url} never became ready: ${stderr}`);

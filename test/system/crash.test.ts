@@ -64,7 +64,11 @@ for (const dialect of DIALECTS) {
           s.sent = Math.max(s.sent, n);
           inFlight++;
           const reply = await c
-            .request('POST', '/v1/vpn/stats', { token: s.session.accessToken, body: { sessionId: s.vpn, bytesIn: n * 1000, bytesOut: n, duration: n }, timeoutMs: 5_000 })
+            .request('POST', '/v1/vpn/stats', {
+              token: s.session.accessToken,
+              body: { sessionId: s.vpn, bytesIn: n * 1000, bytesOut: n, duration: n },
+              timeoutMs: 5_000,
+            })
             .catch(() => undefined)
             .finally(() => inFlight--);
           if (!reply) return; // the server is gone

@@ -36,7 +36,8 @@ describe.runIf(DIALECTS.includes('postgres'))('PostgreSQL outage', () => {
   it('databaseGone_readyAndRequestsAnswer503_thenResumeWithoutRestart', async () => {
     const session: Session = await signInWithOtp(c, phoneNumber(300));
     const vpn = await connectVpn(c, session.accessToken);
-    const stats = (n: number) => c.request('POST', '/v1/vpn/stats', { token: session.accessToken, body: { sessionId: vpn, bytesIn: n, bytesOut: n, duration: n } });
+    const stats = (n: number) =>
+      c.request('POST', '/v1/vpn/stats', { token: session.accessToken, body: { sessionId: vpn, bytesIn: n, bytesOut: n, duration: n } });
     expect((await stats(10)).status).toBe(200);
 
     proxy.cut();

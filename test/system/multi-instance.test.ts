@@ -91,7 +91,9 @@ describe.runIf(DIALECTS.includes('postgres'))('two instances on one PostgreSQL',
 
   it('refresh_twentyConcurrentUsesOnBothInstances_rotateExactlyOnce', async () => {
     const session = await signInWithOtp(a, phoneNumber(5));
-    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => via(i).request('POST', '/v1/auth/refresh', { body: { refreshToken: session.refreshToken } })));
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => via(i).request('POST', '/v1/auth/refresh', { body: { refreshToken: session.refreshToken } })),
+    );
     expect(replies.map((r) => r.status)).toEqual(Array(20).fill(200));
     expect(new Set(replies.map((r) => r.body.refreshToken)).size).toBe(1);
     const rows = await queryOnce<{ n: number }>(db.url, 'SELECT COUNT(*)::int AS n FROM refresh_tokens WHERE user_id = $1', [session.userId]);
@@ -126,7 +128,9 @@ describe.runIf(DIALECTS.includes('postgres'))('two instances on one PostgreSQL',
       async (c, token) => {
         const me = await c.request('GET', '/v1/user/profile', { token });
         // from a second device of the same user, so the revoking session itself stays live
-        const other = await c.request('POST', '/v1/auth/login', { body: { phoneNumber: me.body.user.phoneNumber, password: 'SecurePass123', deviceId: 'device-0002' } });
+        const other = await c.request('POST', '/v1/auth/login', {
+          body: { phoneNumber: me.body.user.phoneNumber, password: 'SecurePass123', deviceId: 'device-0002' },
+        });
         const devices = await c.request('GET', '/v1/user/devices', { token: other.body.accessToken });
         const id = (devices.body.devices as { id: string; deviceId: string }[]).find((d) => d.deviceId === 'device-0001')!.id;
         expect((await c.request('DELETE', `/v1/user/devices/${id}`, { token: other.body.accessToken })).status).toBe(200);
@@ -135,9 +139,14 @@ describe.runIf(DIALECTS.includes('postgres'))('two instances on one PostgreSQL',
     [
       'changePassword',
       async (c, token) =>
-        void expect((await c.request('POST', '/v1/user/password', { token, body: { currentPassword: 'SecurePass123', newPassword: 'NewerPass456' } })).status).toBe(200),
+        void expect(
+          (await c.request('POST', '/v1/user/password', { token, body: { currentPassword: 'SecurePass123', newPassword: 'NewerPass456' } })).status,
+        ).toBe(200),
     ],
-    ['deleteAccount', async (c, token) => void expect((await c.request('DELETE', '/v1/user/account', { token, body: { currentPassword: 'SecurePass123' } })).status).toBe(200)],
+    [
+      'deleteAccount',
+      async (c, token) => void expect((await c.request('DELETE', '/v1/user/account', { token, body: { currentPassword: 'SecurePass123' } })).status).toBe(200),
+    ],
   ];
   for (const [index, [name, revoke]] of revocations.entries()) {
     it(`${name}_onOneInstance_tokensRefusedThereAtOnceAndOnTheOtherWithinOneSecond`, async () => {

@@ -90,7 +90,10 @@ describe('graceful shutdown', () => {
     try {
       const exit = await server.stop('SIGTERM', 60_000);
       expect(exit).toEqual({ code: 0, signal: null });
-      const order = server.logs().map((line) => (JSON.parse(line) as { msg: string }).msg).filter((msg) => msg.startsWith('shutdown') || msg === 'stopped');
+      const order = server
+        .logs()
+        .map((line) => (JSON.parse(line) as { msg: string }).msg)
+        .filter((msg) => msg.startsWith('shutdown') || msg === 'stopped');
       expect(order).toEqual(['shutdown', 'shutdown.listener_closed', 'stopped']);
     } finally {
       await server.stop('SIGKILL');

@@ -48,7 +48,10 @@ export function authMiddleware(session: Session, fetch: FetchLike): Middleware {
   /** What a successful answer means for the session: new tokens, or signed out. */
   async function afterSuccess(schemaPath: string, request: Request, response: Response): Promise<void> {
     if (TOKEN_PATHS.has(schemaPath)) {
-      const body: unknown = await response.clone().json().catch(() => null);
+      const body: unknown = await response
+        .clone()
+        .json()
+        .catch(() => null);
       if (isGrant(body)) await session.signIn(body);
     } else if (schemaPath === LOGOUT_PATH) {
       await session.signOut('LOGOUT');

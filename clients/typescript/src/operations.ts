@@ -4,8 +4,7 @@ import { OPERATIONS } from './generated/operations.ts';
 import type { operations, paths } from './generated/types.ts';
 
 /** The JSON request body of an operation, straight from the generated types. */
-export type JsonBody<Id extends keyof operations> =
-  NonNullable<operations[Id]['requestBody']> extends { content: { 'application/json': infer B } } ? B : never;
+export type JsonBody<Id extends keyof operations> = NonNullable<operations[Id]['requestBody']> extends { content: { 'application/json': infer B } } ? B : never;
 
 /** The query parameters of an operation. */
 export type Query<Id extends keyof operations> = NonNullable<operations[Id]['parameters']['query']>;
@@ -53,11 +52,9 @@ export function createOperations(api: Client<paths>) {
     },
     vpn: {
       listLocations: (o?: CallOptions) => unwrap(api.GET(OPERATIONS.listLocations.path, { ...o })),
-      getVpnConfig: (query: Query<'getVpnConfig'> = {}, o?: CallOptions) =>
-        unwrap(api.GET(OPERATIONS.getVpnConfig.path, { ...o, params: { query } })),
+      getVpnConfig: (query: Query<'getVpnConfig'> = {}, o?: CallOptions) => unwrap(api.GET(OPERATIONS.getVpnConfig.path, { ...o, params: { query } })),
       listCustomConfigs: (o?: CallOptions) => unwrap(api.GET(OPERATIONS.listCustomConfigs.path, { ...o })),
-      createCustomConfig: (body: JsonBody<'createCustomConfig'>, o?: CallOptions) =>
-        unwrap(api.POST(OPERATIONS.createCustomConfig.path, { ...o, body })),
+      createCustomConfig: (body: JsonBody<'createCustomConfig'>, o?: CallOptions) => unwrap(api.POST(OPERATIONS.createCustomConfig.path, { ...o, body })),
       deleteCustomConfig: (configId: string, o?: CallOptions) =>
         unwrap(api.DELETE(OPERATIONS.deleteCustomConfig.path, { ...o, params: { path: { configId } } })),
       // With a sessionId the report is an update the server applies idempotently, so it may be retried.
@@ -73,8 +70,7 @@ export function createOperations(api: Client<paths>) {
       updateProfile: (body: JsonBody<'updateProfile'>, o?: CallOptions) => unwrap(api.PATCH(OPERATIONS.updateProfile.path, { ...o, body })),
       changePassword: (body: JsonBody<'changePassword'>, o?: CallOptions) => unwrap(api.POST(OPERATIONS.changePassword.path, { ...o, body })),
       listDevices: (o?: CallOptions) => unwrap(api.GET(OPERATIONS.listDevices.path, { ...o })),
-      revokeDevice: (deviceId: string, o?: CallOptions) =>
-        unwrap(api.DELETE(OPERATIONS.revokeDevice.path, { ...o, params: { path: { deviceId } } })),
+      revokeDevice: (deviceId: string, o?: CallOptions) => unwrap(api.DELETE(OPERATIONS.revokeDevice.path, { ...o, params: { path: { deviceId } } })),
       deleteAccount: (body: JsonBody<'deleteAccount'>, o?: CallOptions) => unwrap(api.DELETE(OPERATIONS.deleteAccount.path, { ...o, body })),
     },
     system: {

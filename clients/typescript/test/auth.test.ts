@@ -9,8 +9,7 @@ const HOUR = 3_600_000;
 function rotatingServer(options: { refresh?: () => Response | Promise<Response> } = {}) {
   const state = { valid: fakeJwt(NOW + 2 * HOUR, 'second'), next: fakeRefreshToken(2) };
   const api = fakeApi({
-    'GET /v1/vpn/locations': (call) =>
-      call.authorization === `Bearer ${state.valid}` ? json(200, LOCATIONS) : apiError(401, 'TOKEN_EXPIRED'),
+    'GET /v1/vpn/locations': (call) => (call.authorization === `Bearer ${state.valid}` ? json(200, LOCATIONS) : apiError(401, 'TOKEN_EXPIRED')),
     'POST /v1/vpn/stats': (call) =>
       call.authorization === `Bearer ${state.valid}`
         ? json(200, { success: true, usage: { totalBytesIn: 1, totalBytesOut: 1, usedData: 2, dataQuota: 10, remainingQuota: 8, quotaExceeded: false } })
@@ -101,7 +100,14 @@ describe('auth middleware', () => {
     const api = fakeApi({
       'GET /v1/vpn/locations': () => apiError(401, 'INVALID_TOKEN'),
       'POST /v1/auth/refresh': () =>
-        json(200, { success: true, accessToken: fakeJwt(NOW + HOUR), refreshToken: fakeRefreshToken(2), tokenType: 'Bearer', expiresIn: 3600, refreshExpiresIn: 1 }),
+        json(200, {
+          success: true,
+          accessToken: fakeJwt(NOW + HOUR),
+          refreshToken: fakeRefreshToken(2),
+          tokenType: 'Bearer',
+          expiresIn: 3600,
+          refreshExpiresIn: 1,
+        }),
     });
     const { client } = testClient(api.fetch, { tokenStore: signedInStore(), now: () => NOW });
     await expect(client.vpn.listLocations()).rejects.toMatchObject({ code: 'INVALID_TOKEN', status: 401 });
@@ -115,7 +121,15 @@ describe('auth middleware', () => {
     const refreshed = fakeJwt(NOW + 2 * HOUR, 'refreshed');
     const changed = { accessToken: fakeJwt(NOW + 2 * HOUR, 'changed'), refreshToken: fakeRefreshToken(3) };
     const api = fakeApi({
-      'POST /v1/auth/refresh': () => json(200, { success: true, accessToken: refreshed, refreshToken: fakeRefreshToken(2), tokenType: 'Bearer', expiresIn: 3600, refreshExpiresIn: 2592000 }),
+      'POST /v1/auth/refresh': () =>
+        json(200, {
+          success: true,
+          accessToken: refreshed,
+          refreshToken: fakeRefreshToken(2),
+          tokenType: 'Bearer',
+          expiresIn: 3600,
+          refreshExpiresIn: 2592000,
+        }),
       'POST /v1/user/password': (call) =>
         call.authorization === `Bearer ${refreshed}`
           ? json(200, { success: true, user: null, ...changed, tokenType: 'Bearer', expiresIn: 3600, refreshExpiresIn: 2592000, needsProfile: false })
@@ -134,8 +148,10 @@ describe('auth middleware', () => {
   it('a replayed logout signs out', async () => {
     const fresh = fakeJwt(NOW + 2 * HOUR, 'fresh');
     const api = fakeApi({
-      'POST /v1/auth/refresh': () => json(200, { success: true, accessToken: fresh, refreshToken: fakeRefreshToken(2), tokenType: 'Bearer', expiresIn: 3600, refreshExpiresIn: 2592000 }),
-      'POST /v1/auth/logout': (call) => (call.authorization === `Bearer ${fresh}` ? json(200, { success: true, message: 'Logged out' }) : apiError(401, 'INVALID_TOKEN')),
+      'POST /v1/auth/refresh': () =>
+        json(200, { success: true, accessToken: fresh, refreshToken: fakeRefreshToken(2), tokenType: 'Bearer', expiresIn: 3600, refreshExpiresIn: 2592000 }),
+      'POST /v1/auth/logout': (call) =>
+        call.authorization === `Bearer ${fresh}` ? json(200, { success: true, message: 'Logged out' }) : apiError(401, 'INVALID_TOKEN'),
     });
     const store = signedInStore();
     const { client } = testClient(api.fetch, { tokenStore: store, now: () => NOW });
@@ -173,7 +189,16 @@ describe('auth middleware', () => {
     const opaque = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln'; // the contract's example: no exp
     const api = fakeApi({
       'POST /v1/auth/login': () =>
-        json(200, { success: true, user: {}, accessToken: opaque, refreshToken: fakeRefreshToken(1), tokenType: 'Bearer', expiresIn: 3600, refreshExpiresIn: 1, needsProfile: false }),
+        json(200, {
+          success: true,
+          user: {},
+          accessToken: opaque,
+          refreshToken: fakeRefreshToken(1),
+          tokenType: 'Bearer',
+          expiresIn: 3600,
+          refreshExpiresIn: 1,
+          needsProfile: false,
+        }),
       'POST /v1/auth/refresh': () =>
         json(200, { success: true, accessToken: opaque + 'x', refreshToken: fakeRefreshToken(2), tokenType: 'Bearer', expiresIn: 3600, refreshExpiresIn: 1 }),
       'GET /v1/vpn/locations': () => json(200, LOCATIONS),

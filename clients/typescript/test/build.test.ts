@@ -43,8 +43,13 @@ beforeAll(() => {
 
 describe('the built package', () => {
   it('emits every entry point named in package.json', () => {
-    const pkg = JSON.parse(readFileSync(join(PKG, 'package.json'), 'utf8')) as { exports: Record<string, { types?: string; default?: string }>; bin: Record<string, string> };
-    const files = [...Object.values(pkg.exports).flatMap((e) => [e.types, e.default]), ...Object.values(pkg.bin)].filter((f): f is string => !!f && f.startsWith('./dist'));
+    const pkg = JSON.parse(readFileSync(join(PKG, 'package.json'), 'utf8')) as {
+      exports: Record<string, { types?: string; default?: string }>;
+      bin: Record<string, string>;
+    };
+    const files = [...Object.values(pkg.exports).flatMap((e) => [e.types, e.default]), ...Object.values(pkg.bin)].filter(
+      (f): f is string => !!f && f.startsWith('./dist'),
+    );
     expect(files.length).toBeGreaterThan(4);
     for (const file of files) expect(existsSync(join(PKG, file)), file).toBe(true);
     expect(readFileSync(join(PKG, 'dist', 'cli.js'), 'utf8').startsWith('#!/usr/bin/env node')).toBe(true);
@@ -70,7 +75,8 @@ describe('the built package', () => {
       const result = spawnSync(process.execPath, [TSC, '-p', join(fixture, config)], { encoding: 'utf8' });
       expect(result.stdout + result.stderr, config).toBe('');
     }
-    const script = "const sdk = require('@barqnet/client'); const node = require('@barqnet/client/node'); console.log(typeof sdk.createBarqnetClient, typeof node.FileTokenStore);";
+    const script =
+      "const sdk = require('@barqnet/client'); const node = require('@barqnet/client/node'); console.log(typeof sdk.createBarqnetClient, typeof node.FileTokenStore);";
     for (const node of [process.execPath, olderNode()]) {
       const out = spawnSync(node, ['-e', script], { cwd: fixture, encoding: 'utf8' });
       expect(out.stderr, node).toBe('');

@@ -63,7 +63,12 @@ export class CliRun {
 }
 
 /** Runs a command with all answers known up front. */
-export function runCli(args: string[], env: Record<string, string>, answers: string[] = [], options: { node?: string; entry?: string } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  answers: string[] = [],
+  options: { node?: string; entry?: string } = {},
+): Promise<CliResult> {
   const run = new CliRun(args, env, options);
   for (const line of answers) run.answer(line);
   return run.done();

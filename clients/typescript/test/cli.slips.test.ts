@@ -23,7 +23,11 @@ afterAll(async () => {
 });
 
 /** How many codes the server was asked to send so far (its request log). */
-const sends = () => server.output().split('\n').filter((l) => l.includes('"path":"/v1/auth/otp/send"')).length;
+const sends = () =>
+  server
+    .output()
+    .split('\n')
+    .filter((l) => l.includes('"path":"/v1/auth/otp/send"')).length;
 
 /** The pending code (the bypass sends none while one is pending). */
 const pendingCode = (phone: string) => sentCode(server.url, phone);

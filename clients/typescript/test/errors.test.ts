@@ -25,7 +25,14 @@ const STATUS = schema['x-http-status'];
 function promisedClass(code: ErrorCode, status: number): typeof ApiError {
   if (code === 'INVALID_OTP') return OtpError;
   if (status >= 500) return ServerError;
-  const by: Record<number, typeof ApiError> = { 400: ValidationError, 401: AuthError, 403: QuotaExceededError, 404: NotFoundError, 409: ConflictError, 429: RateLimitError };
+  const by: Record<number, typeof ApiError> = {
+    400: ValidationError,
+    401: AuthError,
+    403: QuotaExceededError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitError,
+  };
   return by[status] ?? ProtocolError;
 }
 

@@ -71,6 +71,15 @@ export function testClient(fetch: (r: Request) => Promise<Response>, options: Ba
 export const LOCATIONS = {
   success: true,
   locations: [
-    { id: 'us-east-1', name: 'United States - East', city: 'New York', country: 'US', endpoint: 'vpn-us-east.barqnet.com', load: 45, latency: 20, available: true },
+    {
+      id: 'us-east-1',
+      name: 'United States - East',
+      city: 'New York',
+      country: 'US',
+      endpoint: 'vpn-us-east.barqnet.com',
+      load: 45,
+      latency: 20,
+      available: true,
+    },
   ],
 };

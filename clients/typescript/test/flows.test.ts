@@ -23,10 +23,12 @@ function authServer() {
   const checkOtp = (otp: string) => (otp === '123456' ? null : apiError(400, 'INVALID_OTP', { attemptsRemaining: --attempts }));
   return fakeApi({
     'POST /v1/auth/otp/send': () => json(200, { success: true, message: 'sent', expiresIn: 600, sessionId: OTP_SESSION }),
-    'POST /v1/auth/otp/verify': (call) => checkOtp((call.body as { otp: string }).otp) ?? json(200, { success: true, verified: true, verificationToken: VT, expiresIn: 600 }),
+    'POST /v1/auth/otp/verify': (call) =>
+      checkOtp((call.body as { otp: string }).otp) ?? json(200, { success: true, verified: true, verificationToken: VT, expiresIn: 600 }),
     'POST /v1/auth/otp/login': (call) => checkOtp((call.body as { otp: string }).otp) ?? json(200, grant(2)),
     'POST /v1/auth/register': () => json(201, grant(1)),
-    'POST /v1/auth/login': (call) => ((call.body as { password: string }).password === 'SecurePass123!' ? json(200, grant(3)) : apiError(401, 'INVALID_CREDENTIALS')),
+    'POST /v1/auth/login': (call) =>
+      (call.body as { password: string }).password === 'SecurePass123!' ? json(200, grant(3)) : apiError(401, 'INVALID_CREDENTIALS'),
   });
 }
 
@@ -47,7 +49,13 @@ describe('flows', () => {
     expect(api.calls.map((c) => c.path)).toEqual(['/v1/auth/otp/send', '/v1/auth/otp/verify', '/v1/auth/register']);
     expect(api.calls[0]!.body).toEqual({ phoneNumber: PHONE, countryCode: 'US' });
     expect(api.calls[1]!.body).toEqual({ phoneNumber: PHONE, otp: '123456', sessionId: OTP_SESSION });
-    expect(api.calls[2]!.body).toEqual({ phoneNumber: PHONE, password: 'SecurePass123!', verificationToken: VT, deviceId: 'cli-test-device', deviceInfo: { platform: 'linux' } });
+    expect(api.calls[2]!.body).toEqual({
+      phoneNumber: PHONE,
+      password: 'SecurePass123!',
+      verificationToken: VT,
+      deviceId: 'cli-test-device',
+      deviceInfo: { platform: 'linux' },
+    });
     expect(prompts).toEqual([{ phoneNumber: PHONE, sessionId: OTP_SESSION, expiresIn: 600, attempt: 1 }]);
     expect(result.needsProfile).toBe(true);
     expect(store.get()?.refreshToken).toBe(fakeRefreshToken(1));
@@ -61,7 +69,11 @@ describe('flows', () => {
       .loginWithOtp({ phoneNumber: PHONE, deviceId: 'cli-test-device', askOtp: (p) => (prompts.push(p), '000000') })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OtpError);
-    expect(prompts.map((p) => [p.attempt, p.error?.attemptsRemaining])).toEqual([[1, undefined], [2, 2], [3, 1]]);
+    expect(prompts.map((p) => [p.attempt, p.error?.attemptsRemaining])).toEqual([
+      [1, undefined],
+      [2, 2],
+      [3, 1],
+    ]);
     expect(api.count('POST', '/v1/auth/otp/send')).toBe(1);
   });
 

@@ -25,7 +25,13 @@ describe('SDK against the Prism mock', () => {
     const store = new MemoryTokenStore();
     const api = client(store);
 
-    const signedUp = await api.register({ phoneNumber: PHONE, password: 'SecurePass123!', askOtp: () => '123456', deviceId: 'mock-device', deviceInfo: { platform: 'web' } });
+    const signedUp = await api.register({
+      phoneNumber: PHONE,
+      password: 'SecurePass123!',
+      askOtp: () => '123456',
+      deviceId: 'mock-device',
+      deviceInfo: { platform: 'web' },
+    });
     expect(signedUp).toMatchObject({ success: true, tokenType: 'Bearer', needsProfile: expect.any(Boolean) });
     expect(signedUp.user.id).toMatch(/^usr_/);
     expect(store.get()?.refreshToken).toMatch(/^rt_/);

@@ -21,7 +21,13 @@ const sentCode = (phoneNumber: string, baseUrl = server.url) => sentCodeAt(baseU
 
 async function registered(phone = uniquePhone()) {
   const { client, store } = newClient();
-  await client.register({ phoneNumber: phone, password: PASSWORD, deviceId: 'sdk-it-device', deviceInfo: { platform: 'linux' }, askOtp: () => sentCode(phone) });
+  await client.register({
+    phoneNumber: phone,
+    password: PASSWORD,
+    deviceId: 'sdk-it-device',
+    deviceInfo: { platform: 'linux' },
+    askOtp: () => sentCode(phone),
+  });
   return { client, store, phone };
 }
 
@@ -36,7 +42,12 @@ describe('SDK against the real server', () => {
     expect(signedUp.user.phoneNumber).toBe(phone);
     expect(store.get()?.refreshToken).toBe(signedUp.refreshToken);
 
-    const login = await client.loginWithPassword({ phoneNumber: phone, password: PASSWORD, deviceId: 'sdk-it-device', deviceInfo: { platform: 'linux', appVersion: '1.0.0' } });
+    const login = await client.loginWithPassword({
+      phoneNumber: phone,
+      password: PASSWORD,
+      deviceId: 'sdk-it-device',
+      deviceInfo: { platform: 'linux', appVersion: '1.0.0' },
+    });
     expect(store.get()?.accessToken).toBe(login.accessToken);
 
     const before = store.get()!;
@@ -77,7 +88,12 @@ describe('SDK against the real server', () => {
   it('OTP sign-in creates the account with needsProfile, and updateProfile completes it', async () => {
     const phone = uniquePhone();
     const { client } = newClient();
-    const result = await client.loginWithOtp({ phoneNumber: phone, deviceId: 'sdk-it-otp-device', deviceInfo: { platform: 'android', model: 'Pixel 8' }, askOtp: () => sentCode(phone) });
+    const result = await client.loginWithOtp({
+      phoneNumber: phone,
+      deviceId: 'sdk-it-otp-device',
+      deviceInfo: { platform: 'android', model: 'Pixel 8' },
+      askOtp: () => sentCode(phone),
+    });
     expect(result.needsProfile).toBe(true);
     const updated = await client.user.updateProfile({ name: 'Amina Yusuf', userType: 'buyer' });
     expect(updated.user.name).toBe('Amina Yusuf');
@@ -99,7 +115,11 @@ describe('SDK against the real server', () => {
 
   it('typed errors carry the server codes', async () => {
     const { client, phone } = await registered();
-    await expect(client.loginWithPassword({ phoneNumber: phone, password: 'WrongPass999' })).rejects.toMatchObject({ name: 'AuthError', code: 'INVALID_CREDENTIALS', status: 401 });
+    await expect(client.loginWithPassword({ phoneNumber: phone, password: 'WrongPass999' })).rejects.toMatchObject({
+      name: 'AuthError',
+      code: 'INVALID_CREDENTIALS',
+      status: 401,
+    });
     await expect(client.auth.sendOtp({ phoneNumber: 'not-a-phone' })).rejects.toMatchObject({ name: 'ValidationError', code: 'VALIDATION_ERROR' });
     const { sessionId } = await client.auth.sendOtp({ phoneNumber: phone });
     await expect(client.auth.verifyOtp({ phoneNumber: phone, otp: '000000', sessionId })).rejects.toMatchObject({ name: 'OtpError', code: 'INVALID_OTP' });

@@ -9,8 +9,12 @@ import { fakeApi, json } from './fake-api.ts';
 
 describe('operation table', () => {
   const api = fakeApi({});
-  const groups = createOperations(createClient<paths>({ baseUrl: 'http://api.test', fetch: async (r: Request) => (await api.fetch(r), json(200, { success: true })) }));
-  const methods = Object.entries(groups).flatMap(([tag, ops]) => Object.entries(ops).map(([id, call]) => ({ tag, id: id as OperationId, call: call as (arg: unknown) => Promise<unknown> })));
+  const groups = createOperations(
+    createClient<paths>({ baseUrl: 'http://api.test', fetch: async (r: Request) => (await api.fetch(r), json(200, { success: true })) }),
+  );
+  const methods = Object.entries(groups).flatMap(([tag, ops]) =>
+    Object.entries(ops).map(([id, call]) => ({ tag, id: id as OperationId, call: call as (arg: unknown) => Promise<unknown> })),
+  );
 
   it('oneMethodPerOperationId_underItsTag', () => {
     expect(methods.map((m) => m.id).sort()).toEqual(Object.keys(OPERATIONS).sort());

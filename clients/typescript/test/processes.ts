@@ -69,7 +69,16 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const dir = await mkdtemp(join(tmpdir(), 'barqnet-sdk-it-'));
   const child = spawn(process.execPath, [SERVER_MAIN], {
     cwd: dirname(dirname(SERVER_MAIN)),
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'test.db')}`, TEST_MODE: '1', NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${join(dir, 'test.db')}`,
+      TEST_MODE: '1',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = collect(child);

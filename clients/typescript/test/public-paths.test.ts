@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { PUBLIC_PATHS, TOKEN_PATHS } from '../src/auth-middleware.ts';
 import spec from '../../../generated/openapi.json' with { type: 'json' };
 
-type Operation = { security?: unknown[]; 'x-internal'?: boolean; responses: Record<string, { content?: { 'application/json'?: { schema?: { $ref?: string; properties?: Record<string, unknown> } } } }> };
+type Operation = {
+  security?: unknown[];
+  'x-internal'?: boolean;
+  responses: Record<string, { content?: { 'application/json'?: { schema?: { $ref?: string; properties?: Record<string, unknown> } } } }>;
+};
 // the internal test bypass is no part of the published SDK (generated/operations.public.ts)
 const operations = Object.entries(spec.paths as Record<string, Record<string, Operation>>)
   .flatMap(([path, item]) => Object.values(item).map((op) => ({ path, op })))
@@ -19,7 +23,10 @@ describe('auth middleware path lists', () => {
     const issuing = operations
       .filter(({ op }) => {
         const schema = (op.responses['200'] ?? op.responses['201'])?.content?.['application/json']?.schema;
-        return schema?.$ref === '#/components/schemas/AuthResult' || (schema?.properties !== undefined && 'refreshToken' in schema.properties && 'expiresIn' in schema.properties);
+        return (
+          schema?.$ref === '#/components/schemas/AuthResult' ||
+          (schema?.properties !== undefined && 'refreshToken' in schema.properties && 'expiresIn' in schema.properties)
+        );
       })
       .map(({ path }) => path);
     expect([...TOKEN_PATHS].sort()).toEqual([...new Set(issuing)].sort());

@@ -24,7 +24,12 @@ describe('backoff schedule', () => {
   });
 
   it('retries a GET on 503 three times with the backoff schedule, then succeeds', async () => {
-    const api = fakeApi({ 'GET /v1/vpn/locations': flaky([() => apiError(503, 'SERVICE_UNAVAILABLE'), () => apiError(502, 'SERVER_ERROR'), () => apiError(500, 'SERVER_ERROR')], () => json(200, LOCATIONS)) });
+    const api = fakeApi({
+      'GET /v1/vpn/locations': flaky(
+        [() => apiError(503, 'SERVICE_UNAVAILABLE'), () => apiError(502, 'SERVER_ERROR'), () => apiError(500, 'SERVER_ERROR')],
+        () => json(200, LOCATIONS),
+      ),
+    });
     const { client, delays } = testClient(api.fetch);
     const result = await client.vpn.listLocations();
     expect(result.locations).toHaveLength(1);
@@ -60,7 +65,9 @@ describe('backoff schedule', () => {
 
 describe('Retry-After', () => {
   it('waits the seconds the server asks instead of the backoff', async () => {
-    const api = fakeApi({ 'GET /v1/vpn/locations': flaky([() => apiError(429, 'RATE_LIMIT_EXCEEDED', { retryAfter: 7 }, { 'Retry-After': '7' })], () => json(200, LOCATIONS)) });
+    const api = fakeApi({
+      'GET /v1/vpn/locations': flaky([() => apiError(429, 'RATE_LIMIT_EXCEEDED', { retryAfter: 7 }, { 'Retry-After': '7' })], () => json(200, LOCATIONS)),
+    });
     const { client, delays } = testClient(api.fetch);
     await client.vpn.listLocations();
     expect(delays).toEqual([7000]);
@@ -69,7 +76,9 @@ describe('Retry-After', () => {
   it('understands the HTTP-date form', async () => {
     const now = Date.parse('2025-10-14T10:00:00Z');
     const api = fakeApi({
-      'GET /v1/vpn/locations': flaky([() => apiError(503, 'SERVICE_UNAVAILABLE', {}, { 'Retry-After': new Date(now + 12_000).toUTCString() })], () => json(200, LOCATIONS)),
+      'GET /v1/vpn/locations': flaky([() => apiError(503, 'SERVICE_UNAVAILABLE', {}, { 'Retry-After': new Date(now + 12_000).toUTCString() })], () =>
+        json(200, LOCATIONS),
+      ),
     });
     const { client, delays } = testClient(api.fetch, { retry: { now: () => now } });
     await client.vpn.listLocations();
@@ -88,7 +97,9 @@ describe('Retry-After', () => {
 
   it('honours Retry-After on the real clock (fake timers)', async () => {
     vi.useFakeTimers();
-    const api = fakeApi({ 'GET /v1/vpn/locations': flaky([() => apiError(429, 'RATE_LIMIT_EXCEEDED', { retryAfter: 2 }, { 'Retry-After': '2' })], () => json(200, LOCATIONS)) });
+    const api = fakeApi({
+      'GET /v1/vpn/locations': flaky([() => apiError(429, 'RATE_LIMIT_EXCEEDED', { retryAfter: 2 }, { 'Retry-After': '2' })], () => json(200, LOCATIONS)),
+    });
     const client = createBarqnetClient({ baseUrl: 'http://api.test', fetch: api.fetch, retry: { random: () => 1 } });
     const pending = client.vpn.listLocations();
     await vi.advanceTimersByTimeAsync(1999);

@@ -53,7 +53,13 @@ describe('VpnReporter', () => {
     const { reporter, state, counters } = setup();
     await reporter.report('CONNECTED', { locationId: 'us-east-1' });
     expect(reporter.sessionId).toBe(SESSION);
-    expect(state.statuses[0]).toMatchObject({ status: 'CONNECTED', locationId: 'us-east-1', platform: 'linux', appVersion: '1.0.0', connectedAt: '2025-10-14T10:00:00.000Z' });
+    expect(state.statuses[0]).toMatchObject({
+      status: 'CONNECTED',
+      locationId: 'us-east-1',
+      platform: 'linux',
+      appVersion: '1.0.0',
+      connectedAt: '2025-10-14T10:00:00.000Z',
+    });
     expect(state.statuses[0]).not.toHaveProperty('sessionId');
 
     counters.bytesIn = 1000;
@@ -68,7 +74,11 @@ describe('VpnReporter', () => {
     await vi.advanceTimersByTimeAsync(MIN);
     await reporter.disconnect();
 
-    expect(state.stats).toEqual([{ bytesIn: 1000, duration: 300 }, { bytesIn: 2500, duration: 600 }, { bytesIn: 2600, duration: 660 }]);
+    expect(state.stats).toEqual([
+      { bytesIn: 1000, duration: 300 },
+      { bytesIn: 2500, duration: 600 },
+      { bytesIn: 2600, duration: 660 },
+    ]);
     expect(state.statuses.at(-1)).toEqual({ status: 'DISCONNECTED', sessionId: SESSION });
     expect(reporter.pending).toEqual([]);
     await vi.advanceTimersByTimeAsync(30 * MIN);
@@ -131,7 +141,10 @@ describe('VpnReporter', () => {
     state.loseAnswers = false;
     await reporter.flush();
     await reporter.flush(); // nothing left: no third send
-    expect(state.stats).toEqual([{ bytesIn: 500, duration: 300 }, { bytesIn: 500, duration: 300 }]);
+    expect(state.stats).toEqual([
+      { bytesIn: 500, duration: 300 },
+      { bytesIn: 500, duration: 300 },
+    ]);
     expect(state.maxBytesIn).toBe(500); // cumulative + max: the session still counts 500 bytes, not 1000
     expect(reporter.pending[0]!.stats).toBeUndefined();
   });
@@ -139,7 +152,9 @@ describe('VpnReporter', () => {
   it('drops a report the server refuses for good and tells onError', async () => {
     const errors: unknown[] = [];
     const quota = fakeApi({ 'POST /v1/vpn/status': () => apiError(403, 'QUOTA_EXCEEDED') });
-    const { client } = testClient(quota.fetch, { tokenStore: new MemoryTokenStore({ accessToken: fakeJwt(START + 60 * MIN), refreshToken: fakeRefreshToken(1) }) });
+    const { client } = testClient(quota.fetch, {
+      tokenStore: new MemoryTokenStore({ accessToken: fakeJwt(START + 60 * MIN), refreshToken: fakeRefreshToken(1) }),
+    });
     const refused = new VpnReporter({ vpn: client.vpn, readCounters: () => ({ bytesIn: 1, bytesOut: 1 }), onError: (e) => errors.push(e) });
     await refused.report('CONNECTED');
     expect(errors).toHaveLength(1);

@@ -73,7 +73,8 @@ export function askOtp(prompt: Prompter): AskOtp {
 export function passwordProblem(password: string): string | undefined {
   if (password.length < 8) return 'The password needs at least 8 characters';
   if (password.length > 128) return 'The password can have at most 128 characters';
-  if (!/[a-z]/.test(password) || !/[A-Z]/.test(password) || !/[0-9]/.test(password)) return 'The password needs an upper-case letter, a lower-case letter and a digit';
+  if (!/[a-z]/.test(password) || !/[A-Z]/.test(password) || !/[0-9]/.test(password))
+    return 'The password needs an upper-case letter, a lower-case letter and a digit';
   return undefined;
 }
 

@@ -87,7 +87,11 @@ async function config(ctx: Context): Promise<void> {
   // the file can carry keys: owner-only, like the token file
   await writeFile(ctx.args.out, config.ovpnContent, { mode: 0o600 });
   await chmod(ctx.args.out, 0o600);
-  show(ctx, { ...config, savedTo: ctx.args.out }, `Saved the ${config.locationId} configuration (${config.serverAddress}, ${config.protocol} ${config.port}) to ${ctx.args.out}.`);
+  show(
+    ctx,
+    { ...config, savedTo: ctx.args.out },
+    `Saved the ${config.locationId} configuration (${config.serverAddress}, ${config.protocol} ${config.port}) to ${ctx.args.out}.`,
+  );
 }
 
 async function devices(ctx: Context): Promise<void> {
