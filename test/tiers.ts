@@ -6,13 +6,13 @@ export const ALL = ['server/**/*.test.ts', 'clients/**/test/**/*.test.ts', 'scri
 export const TIERS = {
   /** HTTP against the in-process app (server/test/harness.ts) or the store, on each database. */
   integration: [
-    'server/auth/{auth,lockout,otp,otp.order,refresh}.test.ts',
-    'server/db/db.test.ts',
-    'server/http/{cors,headers,http,http.auth,input,input.property,proxy}.test.ts',
-    'server/lib/rate-limit.test.ts',
+    'server/auth/{auth,lockout,otp,otp.binding,otp.order,refresh,retention}.test.ts',
+    'server/db/{db,context,migrations}.test.ts',
+    'server/http/{cors,headers,http,http.auth,input,input.property,proxy,request-log}.test.ts',
+    'server/lib/{rate-limit,tracing}.test.ts',
     'server/races.test.ts',
     'server/sms/sms.test.ts',
-    'server/system/system.test.ts',
+    'server/system/{system,metrics}.test.ts',
     'server/user/*.test.ts',
     'server/vpn/{vpn,vpn.sessions}.test.ts',
   ],
@@ -23,6 +23,7 @@ export const TIERS = {
     'scripts/{mock,start}.test.ts',
     'server/vpn/ovpn.openvpn.test.ts',
     'server/lib/logger.exit.test.ts',
+    'server/system/metrics.process.test.ts',
   ],
   /** Headless Chromium on the docs page. */
   browser: ['scripts/docs.test.ts', 'server/http/headers.docs.test.ts'],
