@@ -46,6 +46,7 @@ lint: $(DEPS) ## Lint the contract (Redocly), the code (ESLint, type-aware), the
 	npx redocly lint --config openapi/redocly.yaml --max-problems 50
 	npx redocly lint generated/openapi.json generated/openapi.public.json --config openapi/redocly.yaml --max-problems 50
 	npx redocly lint --extends recommended-strict openapi/workflows/*.arazzo.yaml
+	cd clients/typescript && node scripts/prebuild.mjs --types-only
 	npx eslint . --max-warnings 0
 	npx depcruise server --config .dependency-cruiser.cjs --ignore-known
 	npx prettier --check .

@@ -61,7 +61,8 @@ function baseEnv(): Record<string, string> {
 }
 
 export async function startServer(options: StartOptions): Promise<ServerProcess> {
-  const timeoutMs = options.timeoutMs ?? 20_000;
+  // generous: on a machine busy with other work a start can take many seconds
+  const timeoutMs = options.timeoutMs ?? 60_000;
   if (options.env?.LOG_LEVEL && options.env.LOG_LEVEL !== 'info' && options.env.LOG_LEVEL !== 'debug') {
     throw new Error('startServer reads the port from the `listening` line: LOG_LEVEL must stay info or debug');
   }
