@@ -24,6 +24,9 @@ interface Stream {
   acked: number;
 }
 
+/** Durability is under test, not the request limits: each stream uploads as fast as the machine allows. */
+const UNLIMITED = { USER_RATE_LIMIT_PER_MINUTE: '1000000', IP_RATE_LIMIT_PER_MINUTE: '1000000' };
+
 async function database(dialect: Dialect): Promise<{ url: string; drop(): Promise<void> }> {
   if (dialect === 'postgres') return createDatabase();
   const file = join(tmpdir(), `barqnet-crash-${randomUUID()}.db`);
@@ -45,7 +48,7 @@ for (const dialect of DIALECTS) {
     it('statsStream_sigkill_noAcknowledgedUploadLostAfterRestart', async () => {
       const db = await database(dialect);
       cleanup.push(() => db.drop());
-      const first = await startServer({ databaseUrl: db.url });
+      const first = await startServer({ databaseUrl: db.url, env: UNLIMITED });
       cleanup.push(() => first.stop('SIGKILL'));
       const c = client(first.url);
       cleanup.push(async () => c.close());
@@ -90,7 +93,7 @@ for (const dialect of DIALECTS) {
       expect(inFlightAtKill).toBeGreaterThan(0);
       expect(streams.every((s) => s.acked >= 20)).toBe(true);
 
-      const second = await startServer({ databaseUrl: db.url });
+      const second = await startServer({ databaseUrl: db.url, env: UNLIMITED });
       cleanup.push(() => second.stop());
       const after = client(second.url);
       cleanup.push(async () => after.close());
