@@ -28,3 +28,6 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 export type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode];
+
+/** How many problems an error's `details` lists at most: ErrorResponse's `maxItems`. */
+export const MAX_DETAILS = 20;

@@ -13,7 +13,7 @@ interface Operation {
 export interface Document {
   security?: unknown[];
   paths: Record<string, Partial<Record<(typeof METHODS)[number], Operation>>>;
-  components: { schemas: Record<string, { enum?: string[]; 'x-http-status'?: Record<string, number> }> };
+  components: { schemas: Record<string, { enum?: string[]; 'x-http-status'?: Record<string, number>; properties?: { details?: { maxItems?: number } } }> };
 }
 
 export function errorsModule(doc: Document, banner: string): string {
@@ -23,6 +23,8 @@ export function errorsModule(doc: Document, banner: string): string {
   const missing = codes.filter((c) => !(c in status));
   if (missing.length > 0) throw new Error(`ErrorCode: no x-http-status for ${missing.join(', ')}`);
   const rows = codes.map((c) => `  ${c}: ${status[c]},`).join('\n');
+  const maxDetails = doc.components.schemas['ErrorResponse']?.properties?.details?.maxItems;
+  if (maxDetails === undefined) throw new Error('ErrorResponse.details: no maxItems');
   return `// ${banner}
 /** The HTTP status of every error code: ErrorCode's \`x-http-status\` in openapi/. */
 export const ERROR_STATUS = {
@@ -31,6 +33,9 @@ ${rows}
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 export type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode];
+
+/** How many problems an error's \`details\` lists at most: ErrorResponse's \`maxItems\`. */
+export const MAX_DETAILS = ${maxDetails};
 `;
 }
 

@@ -19,8 +19,11 @@ interface PendingWrite {
 
 /** Every file a SQLite database `file` consists of: the main file, the rate-limit file, their WAL and shared memory. */
 export function sqliteFiles(file: string): string[] {
-  return [file, `${file}-limits`].flatMap((f) => [f, `${f}-wal`, `${f}-shm`]);
+  return [file, limitsFile(file)].flatMap((f) => [f, `${f}-wal`, `${f}-shm`]);
 }
+
+/** The rate-limit state lives in a file of its own beside the database (written without fsync). */
+const limitsFile = (file: string) => `${file}-limits`;
 
 interface QueuedTx {
   fn(tx: Db): Promise<unknown>;
@@ -56,7 +59,7 @@ export class SqliteDb implements Db {
     this.db.exec('PRAGMA main.synchronous = FULL');
     this.db.exec('PRAGMA foreign_keys = ON');
     // rate-limit counters: disposable, so no fsync per write
-    this.db.prepare('ATTACH DATABASE ? AS limits').run(memory ? ':memory:' : sqliteFiles(file)[3]!);
+    this.db.prepare('ATTACH DATABASE ? AS limits').run(memory ? ':memory:' : limitsFile(file));
     this.db.exec('PRAGMA limits.journal_mode = WAL');
     this.db.exec('PRAGMA limits.synchronous = OFF');
     // the limits file may be new while main is already migrated

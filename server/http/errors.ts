@@ -2,10 +2,9 @@
 // and the unexpected. Every answer is the contract's envelope; only 5xx are logged with detail.
 import type { ErrorRequestHandler, Response } from 'express';
 import { DatabaseUnavailableError } from '../db/index.ts';
-import { ERROR_STATUS } from '../../generated/errors.ts';
+import { ERROR_STATUS, MAX_DETAILS } from '../../generated/errors.ts';
 import { ApiError, type ErrorCode } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
-import { MAX_DETAILS } from './validation.ts';
 
 // The code a library's 4xx (validator, body parser, router) becomes, keyed by its status.
 const LIBRARY_CODES: ErrorCode[] = [

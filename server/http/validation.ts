@@ -1,18 +1,11 @@
 // Body parsing and contract validation of requests, shared by the server (app.ts) and the
 // mock's front (scripts/mock.ts), so both refuse the same requests with the same codes.
-import { readFileSync } from 'node:fs';
 import express, { type RequestHandler } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { Logger } from '../lib/logger.ts';
 import { canonicalTimestamp } from '../lib/time.ts';
 import { storableInput, strictlyEncoded } from './input.ts';
 import type { Spec } from './spec.ts';
-
-const contract = JSON.parse(readFileSync(new URL('../../generated/openapi.json', import.meta.url), 'utf8')) as {
-  components: { schemas: { ErrorResponse: { properties: { details: { maxItems: number } } } } };
-};
-/** How many problems `details` lists at most: the contract's `maxItems` (ErrorResponse.yaml). */
-export const MAX_DETAILS = contract.components.schemas.ErrorResponse.properties.details.maxItems;
 
 export interface ValidationOptions {
   bodyLimit: string;

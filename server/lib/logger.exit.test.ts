@@ -1,5 +1,5 @@
 // The logger in a real process: what it writes before process.exit() reaches stdout.
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
 describe('logger in a child process', () => {
@@ -17,8 +17,11 @@ describe('logger in a child process', () => {
         logger.info('last');
         process.exit(0);
       });`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    const lines = out
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    // the three lines of the first turn reached stdout in ONE write
+    expect(run.stderr).toBe('1');
+    const lines = run.stdout
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { msg: string; i?: number });
