@@ -85,6 +85,45 @@ try {
   console.log(top(perPkg, 25).join('\n'));
   console.log('-- by function');
   console.log(top(perFn, 40).join('\n'));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  // Inclusive time (the function and what it called, recursion counted once): which layer of the
+  // request costs what.
+  const inclusive = new Map<string, number>();
+  const keyOf = (id: number) => {
+    const f = byId.get(id)!.callFrame;
+    const where = f.url.replace(/^file:\/\/.*?\/node_modules\//, '').replace(/^file:\/\/\/work\/[^/]+\//, '');
+    return `${f.functionName || '(anon)'} ${where}:${f.lineNumber}`;
+  };
+  for (const [id, n] of self) {
+    if (byId.get(id)!.callFrame.functionName === '(idle)') continue;
+    const counted = new Set<string>();
+    for (let p: number | undefined = id; p !== undefined; p = parent.get(p)) {
+      const key = keyOf(p);
+      if (counted.has(key)) continue;
+      counted.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + n);
+    }
+  }
+  console.log('-- inclusive, server and package frames');
+  console.log(top(new Map([...inclusive].filter(([k]) => /server\/|express|router|pino|helmet|prom-client|_http/.test(k))), 45).join('\n'));
+  // Who calls the heaviest functions: the three frames above each sample, weighted by time.
+  const frameName = (id: number) => {
+    const f = byId.get(id)!.callFrame;
+    return `${f.functionName || '(anon)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber}`;
+  };
+  for (const [name] of [...perFn].sort((a, b) => b[1] - a[1]).slice(0, 6)) {
+    const chains = new Map<string, number>();
+    for (const [id, n] of self) {
+      if (!name.startsWith(`${byId.get(id)!.callFrame.functionName || '(anon)'} `)) continue;
+      const up: string[] = [];
+      for (let p = parent.get(id); p !== undefined && up.length < 4; p = parent.get(p)) up.push(frameName(p));
+      const key = up.join(' < ');
+      chains.set(key, (chains.get(key) ?? 0) + n);
+    }
+    console.log(`-- callers of ${name}`);
+    console.log(top(chains, 4).join('\n'));
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

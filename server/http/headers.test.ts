@@ -30,6 +30,26 @@ describe('security headers', () => {
     }
   });
 
+  it('apiAnswers_carryEveryHeaderOfHelmetsPolicy', async () => {
+    // headers.ts takes helmet's answer once at start-up: every header helmet sets must still arrive.
+    h = await startHarness(dialect);
+    const res = await h.request('GET', '/v1/vpn/locations');
+    expect(Object.fromEntries([...res.headers].filter(([name]) => /^(content-security|cross-origin|origin-agent|referrer|x-)/.test(name)))).toEqual({
+      'content-security-policy': "default-src 'none';base-uri 'none';form-action 'none';frame-ancestors 'none'",
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-origin',
+      'origin-agent-cluster': '?1',
+      'referrer-policy': 'no-referrer',
+      'x-content-type-options': 'nosniff',
+      'x-dns-prefetch-control': 'off',
+      'x-download-options': 'noopen',
+      'x-frame-options': 'DENY',
+      'x-permitted-cross-domain-policies': 'none',
+      'x-request-id': expect.any(String) as string,
+      'x-xss-protection': '0',
+    });
+  });
+
   it('hstsMaxAge_set_sendsStrictTransportSecurityWithoutSubdomains', async () => {
     h = await startHarness(dialect, { HSTS_MAX_AGE: '31536000' });
     expect((await h.request('GET', '/v1/vpn/locations')).headers.get('strict-transport-security')).toBe('max-age=31536000');

@@ -31,6 +31,8 @@ export function validateRequests(spec: Spec, options: ValidationOptions): Reques
           }
         : false,
       validateSecurity: false,
+      // The contract takes JSON only: no multipart parser on the request path.
+      fileUploader: false,
       validateFormats: true,
       ajvFormats: { mode: 'full' },
       // After the format check, every request date-time becomes one canonical UTC string.
