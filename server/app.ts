@@ -13,6 +13,7 @@ import type { Config } from './config.ts';
 import type { Deps } from './context.ts';
 import type { Db } from './db/index.ts';
 import { errorHandler, sendError } from './http/errors.ts';
+import { chain } from './http/chain.ts';
 import { apiHeaders, docsHeaders } from './http/headers.ts';
 import { assertStorable } from './http/input.ts';
 import { bearerAuth, cors, ipRateLimit, requestContext, routeGuard } from './http/middleware.ts';
@@ -100,10 +101,7 @@ export function createApp(options: AppOptions) {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
-  app.use(apiHeaders(config.hstsMaxAge));
-  if (tracer) app.use(traceRequests(tracer));
-  app.use(requestContext(logger, metrics));
-  app.use(cors(config.corsOrigins));
+  app.use(chain([apiHeaders(config.hstsMaxAge), ...(tracer ? [traceRequests(tracer)] : []), requestContext(logger, metrics), cors(config.corsOrigins)]));
 
   const publicSpecJson = readFileSync(generated('openapi.public.json'));
   const publicSpecYaml = readFileSync(generated('openapi.public.yaml'));
@@ -126,24 +124,28 @@ export function createApp(options: AppOptions) {
 
   // Outside test mode the bypass does not exist: no route, and 404 like any unknown path.
   const served = config.testMode ? spec : withoutOperation(spec, 'testAuthBypass');
-  app.use(routeGuard(served));
-  app.use(ipRateLimit(deps.requestLimiter, config.ipRateLimitPerMinute));
-  app.use(bearerAuth(sessions.authenticate, deps.requestLimiter, config.userRateLimitPerMinute));
-  app.use(validateRequests(spec, { bodyLimit: config.bodyLimit, validateResponses: config.validateResponses && { logger } }));
-
   // One dispatch by the operationId routeGuard found: no second route table to walk (the
   // validator has already matched the path and parsed its parameters).
   type Handler = (ctx: object) => Promise<{ status: number; body: unknown }>;
   // The contract types each handler; the dispatch only needs their common shape.
   const byOperation = new Map(served.operations.map((op) => [op.operationId, handlers[op.operationId as OperationId] as unknown as Handler]));
-  app.use(async (req: Request, res: Response, next: NextFunction) => {
+  const dispatch = async (req: Request, res: Response, next: NextFunction) => {
     const handler = req.operationId === undefined ? undefined : byOperation.get(req.operationId);
     if (!handler) return next();
     const params = (req as { openapi?: { pathParams?: Record<string, string> } }).openapi?.pathParams ?? {};
     assertStorable(params, '/params');
     const reply = await handler({ body: req.body as unknown, query: req.query, params, ip: req.ip ?? 'unknown', caller: req.caller });
     res.status(reply.status).json(reply.body);
-  });
+  };
+  app.use(
+    chain([
+      routeGuard(served),
+      ipRateLimit(deps.requestLimiter, config.ipRateLimitPerMinute),
+      bearerAuth(sessions.authenticate, deps.requestLimiter, config.userRateLimitPerMinute),
+      ...validateRequests(spec, { bodyLimit: config.bodyLimit, validateResponses: config.validateResponses && { logger } }),
+      dispatch,
+    ]),
+  );
   app.use(errorHandler(logger));
   return app;
 }

@@ -22,18 +22,30 @@ const MAX_DEPTH = 8;
  * A copy of `value` safe to log: secret-named fields replaced at any depth, cycles and anything
  * deeper than MAX_DEPTH cut (never passed through unredacted), errors and dates made readable.
  */
-export function redact(value: unknown, depth = 0, seen: WeakSet<object> = new WeakSet()): unknown {
+// Field names come from the code, so there are few of them: each is tested once (a bounded memo).
+const secretNames = new Map<string, boolean>();
+function isSecretName(key: string): boolean {
+  let secret = secretNames.get(key);
+  if (secret === undefined) {
+    secret = SECRET.test(key);
+    if (secretNames.size < 1000) secretNames.set(key, secret);
+  }
+  return secret;
+}
+
+export function redact(value: unknown, depth = 0, seen?: WeakSet<object>): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (value instanceof Error) return { name: value.name, message: value.message };
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   if (depth >= MAX_DEPTH) return '[Truncated]';
+  seen ??= new WeakSet();
   if (seen.has(value)) return '[Circular]';
   seen.add(value);
   try {
     if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1, seen));
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
-      out[key] = SECRET.test(key) ? '[REDACTED]' : redact(inner, depth + 1, seen);
+      out[key] = isSecretName(key) ? '[REDACTED]' : typeof inner === 'object' ? redact(inner, depth + 1, seen) : inner;
     }
     return out;
   } finally {
@@ -89,12 +101,24 @@ export function runInRequestScope<T>(scope: RequestScope, fn: () => T): T {
 
 const NO_SCOPE = Object.freeze({});
 
+// pino's isoTime formats a new Date on every line; many lines share a millisecond under load.
+let lastMs = -1;
+let lastTime = '';
+function isoTime(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastTime = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return lastTime;
+}
+
 export function createLogger(level: Level | 'silent' = 'info', write: (line: string) => void = batchedStdout()): Logger {
   const log = pino(
     {
       level,
       base: undefined,
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTime,
       formatters: { level: (label) => ({ level: label }), log: (fields) => redact(fields) as Record<string, unknown> },
       mixin() {
         const scope = scopes.getStore();
