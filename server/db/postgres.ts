@@ -33,17 +33,32 @@ interface Observed {
   observer?: DbObserver | undefined;
 }
 
-async function query<T>(
-  client: Queryable,
-  sql: string,
-  params: readonly unknown[] | undefined,
-  seen: Observed,
-): Promise<Omit<pg.QueryResult, 'rows'> & { rows: T[] }> {
+// Statements with parameters are prepared once per connection (named): PostgreSQL then skips
+// parsing and planning them on every call, which on this service's short queries is most of
+// the database's own CPU. Statements without (BEGIN, COMMIT) keep the one-message simple protocol.
+const names = new Map<string, string>();
+let statements = 0;
+const nameOf = (sql: string) => remember(names, sql, () => `barqnet_${++statements}`);
+
+/**
+ * A prepared `SELECT *` fails with this once a migration (another instance's, during a rolling
+ * deploy) changed its table's columns. The pool destroys a connection whose query failed, so the
+ * statement is prepared afresh on the next one.
+ */
+const isStalePlan = (err: unknown) => (err as { code?: unknown } | null)?.code === '0A000' && /cached plan must not change result type/.test(String(err));
+
+type Result<T> = Omit<pg.QueryResult, 'rows'> & { rows: T[] };
+
+async function query<T>(client: Queryable, sql: string, params: readonly unknown[] | undefined, seen: Observed, retry = false): Promise<Result<T>> {
+  const values = toParams(params);
   try {
-    return (await client.query(toPg(sql), toParams(params))) as Omit<pg.QueryResult, 'rows'> & { rows: T[] };
+    return (await client.query(values && values.length > 0 ? { name: nameOf(sql), text: toPg(sql), values } : toPg(sql))) as Result<T>;
   } catch (err) {
+    // Outside a transaction nothing ran and the retry gets another connection; inside one, the
+    // transaction is lost and its caller sees a 503 to retry.
+    if (isStalePlan(err) && retry) return query<T>(client, sql, params, seen, false);
     seen.observer?.queryError();
-    throw mapPgError(err);
+    throw isStalePlan(err) ? new DatabaseUnavailableError('database schema changed; retry', { cause: err }) : mapPgError(err);
   }
 }
 
@@ -66,7 +81,7 @@ export class PostgresDb implements Db {
   async all<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]> {
     const tx = currentTx(this);
     if (tx) return tx.all<T>(sql, params);
-    return (await query<T>(this.pool, sql, params, this.seen)).rows;
+    return (await query<T>(this.pool, sql, params, this.seen, true)).rows;
   }
 
   async one<T = Row>(sql: string, params?: readonly unknown[]): Promise<T | undefined> {
@@ -76,7 +91,7 @@ export class PostgresDb implements Db {
   async run(sql: string, params?: readonly unknown[]): Promise<number> {
     const tx = currentTx(this);
     if (tx) return tx.run(sql, params);
-    return (await query(this.pool, sql, params, this.seen)).rowCount ?? 0;
+    return (await query(this.pool, sql, params, this.seen, true)).rowCount ?? 0;
   }
 
   async ping(): Promise<void> {
