@@ -71,32 +71,24 @@ export function createSessionService(deps: Deps) {
     const now = clock.now();
     const hash = sha256(presented);
     const successor = secrets.successorOf(presented);
-    const outcome = await deps.db.transaction(async (tx) => {
-      const claimed = await store.claimRefreshToken(tx, hash, now);
-      if (claimed) {
-        await store.insertRefreshToken(tx, {
-          hash: sha256(successor),
-          sessionId: claimed.session_id,
-          userId: claimed.user_id,
-          parentHash: hash,
-          now,
-          expiresAt: now + config.refreshTokenTtl * 1000,
+    const rotated = await store.rotateRefreshToken(deps.db, { hash, successorHash: sha256(successor), now, expiresAt: now + config.refreshTokenTtl * 1000 });
+    // Not claimable: why, in a transaction of its own. A token never becomes claimable again
+    // (rotated_at and revoked_at are only ever set), so nothing can change the answer in between.
+    const outcome = rotated
+      ? { kind: 'rotated' as const, row: rotated }
+      : await deps.db.transaction(async (tx) => {
+          const row = await store.findRefreshToken(tx, hash);
+          if (!row || row.revoked_at !== null) return { kind: 'invalid' as const };
+          if (row.rotated_at === null) return { kind: 'expired' as const };
+          const graceMs = config.refreshGraceSeconds * 1000;
+          if (graceMs > 0 && now - row.rotated_at <= graceMs) {
+            const next = await store.findRefreshToken(tx, sha256(successor));
+            if (next && next.revoked_at === null) return { kind: 'grace_replay' as const, row };
+            return { kind: 'invalid' as const };
+          }
+          await revoke(tx, { sessionId: row.session_id }, 'refresh_token_reuse');
+          return { kind: 'reused' as const };
         });
-        await store.touchSession(tx, claimed.session_id, now);
-        return { kind: 'rotated' as const, row: claimed };
-      }
-      const row = await store.findRefreshToken(tx, hash);
-      if (!row || row.revoked_at !== null) return { kind: 'invalid' as const };
-      if (row.rotated_at === null) return { kind: 'expired' as const };
-      const graceMs = config.refreshGraceSeconds * 1000;
-      if (graceMs > 0 && now - row.rotated_at <= graceMs) {
-        const next = await store.findRefreshToken(tx, sha256(successor));
-        if (next && next.revoked_at === null) return { kind: 'grace_replay' as const, row };
-        return { kind: 'invalid' as const };
-      }
-      await revoke(tx, { sessionId: row.session_id }, 'refresh_token_reuse');
-      return { kind: 'reused' as const };
-    });
     deps.metrics.refresh(outcome.kind);
     switch (outcome.kind) {
       case 'rotated':

@@ -123,6 +123,45 @@ export function claimRefreshToken(tx: Db, hash: string, now: number) {
   );
 }
 
+/**
+ * One rotation: the token claimed, its successor stored and the session touched, all or none;
+ * undefined when the token could not be claimed (the caller finds out why). On PostgreSQL it is
+ * ONE statement (data-modifying CTEs run as one atomic statement): a single round trip instead
+ * of BEGIN, three statements and COMMIT. SQLite has no such CTEs and no round trips to save.
+ */
+export async function rotateRefreshToken(db: Db, r: { hash: string; successorHash: string; now: number; expiresAt: number }): Promise<RefreshRow | undefined> {
+  if (db.dialect === 'postgres') {
+    return db.one<RefreshRow>(
+      `WITH claimed AS (
+         UPDATE refresh_tokens SET rotated_at = ?
+         WHERE token_hash = ? AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > ?
+         RETURNING token_hash, session_id, user_id, expires_at, rotated_at, revoked_at
+       ), successor AS (
+         INSERT INTO refresh_tokens (token_hash, session_id, user_id, parent_hash, created_at, expires_at)
+         SELECT ?, session_id, user_id, token_hash, ?, ? FROM claimed
+       ), touched AS (
+         UPDATE sessions SET last_used_at = ? WHERE id = (SELECT session_id FROM claimed)
+       )
+       SELECT * FROM claimed`,
+      [r.now, r.hash, r.now, r.successorHash, r.now, r.expiresAt, r.now],
+    );
+  }
+  return db.transaction(async (tx) => {
+    const claimed = await claimRefreshToken(tx, r.hash, r.now);
+    if (!claimed) return undefined;
+    await insertRefreshToken(tx, {
+      hash: r.successorHash,
+      sessionId: claimed.session_id,
+      userId: claimed.user_id,
+      parentHash: r.hash,
+      now: r.now,
+      expiresAt: r.expiresAt,
+    });
+    await touchSession(tx, claimed.session_id, r.now);
+    return claimed;
+  });
+}
+
 export function findRefreshToken(db: Db, hash: string) {
   return db.one<RefreshRow>('SELECT token_hash, session_id, user_id, expires_at, rotated_at, revoked_at FROM refresh_tokens WHERE token_hash = ?', [hash]);
 }
