@@ -1,22 +1,5 @@
-// Queries for users, devices, sessions and refresh tokens.
+// Queries for sessions and refresh tokens.
 import type { Db } from '../db/index.ts';
-import { lockKey } from '../lib/locks.ts';
-
-export interface UserRow {
-  id: string;
-  phone_number: string;
-  password_hash: string | null;
-  name: string | null;
-  user_type: string | null;
-  email: string | null;
-  role: string;
-  preferences: string;
-  plan: string;
-  plan_expires_at: number | null;
-  data_quota: number;
-  created_at: number;
-  updated_at: number;
-}
 
 export interface RefreshRow {
   token_hash: string;
@@ -25,71 +8,6 @@ export interface RefreshRow {
   expires_at: number;
   rotated_at: number | null;
   revoked_at: number | null;
-}
-
-export function findUserByPhone(db: Db, phone: string) {
-  return db.one<UserRow>('SELECT * FROM users WHERE phone_number = ?', [phone]);
-}
-
-export function findUserById(db: Db, id: string) {
-  return db.one<UserRow>('SELECT * FROM users WHERE id = ?', [id]);
-}
-
-export function insertUser(db: Db, user: { id: string; phone: string; passwordHash: string | null; dataQuota: number; now: number }) {
-  return db.run(
-    `INSERT INTO users (id, phone_number, password_hash, role, preferences, plan, data_quota, created_at, updated_at)
-     VALUES (?, ?, ?, 'user', '{}', 'free', ?, ?, ?)`,
-    [user.id, user.phone, user.passwordHash, user.dataQuota, user.now, user.now],
-  );
-}
-
-export interface DeviceInput {
-  clientDeviceId?: string | undefined;
-  name?: string | undefined;
-  platform?: string | undefined;
-  model?: string | undefined;
-  osVersion?: string | undefined;
-  appVersion?: string | undefined;
-  languageCode?: string | undefined;
-  timezone?: string | undefined;
-}
-
-/**
- * The device row of a new sign-in. A deviceId is the client's word, not a proof: the user's row
- * of that deviceId is taken over only when no live session holds it (the device signing in
- * again), and then shows only what this sign-in reports; otherwise, and without a deviceId, the
- * sign-in gets a row of its own (named by its id), so every live session is listed and revocable.
- */
-export async function deviceForSignIn(tx: Db, id: string, userId: string, d: DeviceInput, now: number): Promise<string> {
-  const info = [d.name ?? null, d.platform ?? null, d.model ?? null, d.osVersion ?? null, d.appVersion ?? null, d.languageCode ?? null, d.timezone ?? null];
-  if (d.clientDeviceId) {
-    await lockKey(tx, `device:${userId}:${d.clientDeviceId}`);
-    const free = await tx.one<{ id: string }>(
-      `SELECT id FROM devices WHERE user_id = ? AND client_device_id = ?
-         AND NOT EXISTS (SELECT 1 FROM sessions WHERE sessions.device_id = devices.id AND sessions.revoked_at IS NULL)
-       ORDER BY last_seen_at DESC, id LIMIT 1`,
-      [userId, d.clientDeviceId],
-    );
-    if (free) {
-      await tx.run(
-        `UPDATE devices SET name = ?, platform = ?, model = ?, os_version = ?, app_version = ?, language_code = ?, timezone = ?, last_seen_at = ?
-         WHERE id = ?`,
-        [...info, now, free.id],
-      );
-      return free.id;
-    }
-  }
-  await tx.run(
-    `INSERT INTO devices (id, user_id, client_device_id, name, platform, model, os_version, app_version, language_code, timezone, created_at, last_seen_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [id, userId, d.clientDeviceId ?? id, ...info, now, now],
-  );
-  return id;
-}
-
-/** The caller's own row when it still exists (a password change re-issues on it). */
-export async function touchDevice(tx: Db, id: string, userId: string, now: number): Promise<boolean> {
-  return (await tx.run('UPDATE devices SET last_seen_at = ? WHERE id = ? AND user_id = ?', [now, id, userId])) === 1;
 }
 
 export function insertSession(db: Db, s: { id: string; userId: string; deviceId: string | null; now: number }) {

@@ -139,3 +139,12 @@ export function recordStats(db: Db, s: { id: string; userId: string; bytesIn: nu
     [s.bytesIn, s.bytesIn, s.bytesOut, s.bytesOut, s.duration, s.duration, s.now, s.id, s.userId],
   );
 }
+
+/** Summed as doubles: each session is at most 2^53-1 bytes, but their total may pass it (and would overflow an integer SUM). */
+export function trafficOf(db: Db, userId: string) {
+  return db.one<{ bytes_in: number | null; bytes_out: number | null }>(
+    `SELECT SUM(CAST(bytes_in AS DOUBLE PRECISION)) AS bytes_in, SUM(CAST(bytes_out AS DOUBLE PRECISION)) AS bytes_out
+     FROM vpn_sessions WHERE user_id = ?`,
+    [userId],
+  );
+}
