@@ -2,7 +2,7 @@
 // test-mode bypass. Password hashes and SMS sends never happen inside a transaction.
 import type { components } from '../../generated/types.ts';
 import type { Deps } from '../context.ts';
-import type { Db } from '../db/index.ts';
+import type { Tx } from '../db/index.ts';
 import { isUniqueViolation } from '../db/index.ts';
 import { ConflictError, InvalidCredentialsError, NotFoundError, RateLimitedError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
@@ -25,7 +25,7 @@ export function createAuthService(deps: Deps, users: UserService, otp: OtpServic
 
   /** Opens a session on a device row of its own (see deviceForSignIn), or on `reuseDeviceRowId`
    *  when that row of the user still exists (a password change re-issuing on the caller's device). */
-  async function signIn(tx: Db, userId: string, device: DeviceClaim, reuseDeviceRowId?: string | null): Promise<{ tokens: TokenPair; deviceRowId: string }> {
+  async function signIn(tx: Tx, userId: string, device: DeviceClaim, reuseDeviceRowId?: string | null): Promise<{ tokens: TokenPair; deviceRowId: string }> {
     const deviceRowId =
       reuseDeviceRowId && (await users.touchDevice(tx, reuseDeviceRowId, userId))
         ? reuseDeviceRowId
@@ -112,7 +112,7 @@ export function createAuthService(deps: Deps, users: UserService, otp: OtpServic
     return result(user.id, await db.transaction((tx) => signIn(tx, user.id, input)));
   }
 
-  async function findOrCreateUser(tx: Db, phone: string): Promise<string> {
+  async function findOrCreateUser(tx: Tx, phone: string): Promise<string> {
     const existing = await users.findByPhone(tx, phone);
     if (existing) return existing.id;
     const id = newId('usr');

@@ -1,5 +1,5 @@
 // Queries for sessions and refresh tokens.
-import type { Db } from '../db/index.ts';
+import type { Queryable, Tx } from '../db/index.ts';
 
 export interface RefreshRow {
   token_hash: string;
@@ -10,17 +10,20 @@ export interface RefreshRow {
   revoked_at: number | null;
 }
 
-export function insertSession(db: Db, s: { id: string; userId: string; deviceId: string | null; now: number }) {
+export function insertSession(db: Queryable, s: { id: string; userId: string; deviceId: string | null; now: number }) {
   return db.run('INSERT INTO sessions (id, user_id, device_id, created_at, last_used_at) VALUES (?, ?, ?, ?, ?)', [s.id, s.userId, s.deviceId, s.now, s.now]);
 }
 
-export function findLiveSession(db: Db, id: string) {
+export function findLiveSession(db: Queryable, id: string) {
   return db.one<{ id: string; user_id: string; device_id: string | null }>('SELECT id, user_id, device_id FROM sessions WHERE id = ? AND revoked_at IS NULL', [
     id,
   ]);
 }
 
-export function insertRefreshToken(db: Db, t: { hash: string; sessionId: string; userId: string; parentHash: string | null; now: number; expiresAt: number }) {
+export function insertRefreshToken(
+  db: Queryable,
+  t: { hash: string; sessionId: string; userId: string; parentHash: string | null; now: number; expiresAt: number },
+) {
   return db.run('INSERT INTO refresh_tokens (token_hash, session_id, user_id, parent_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)', [
     t.hash,
     t.sessionId,
@@ -32,7 +35,7 @@ export function insertRefreshToken(db: Db, t: { hash: string; sessionId: string;
 }
 
 /** The one conditional UPDATE that makes rotation happen exactly once per token. */
-export function claimRefreshToken(tx: Db, hash: string, now: number) {
+export function claimRefreshToken(tx: Tx, hash: string, now: number) {
   return tx.one<RefreshRow>(
     `UPDATE refresh_tokens SET rotated_at = ?
      WHERE token_hash = ? AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > ?
@@ -41,11 +44,16 @@ export function claimRefreshToken(tx: Db, hash: string, now: number) {
   );
 }
 
-export function findRefreshToken(db: Db, hash: string) {
+export function findRefreshToken(db: Queryable, hash: string) {
   return db.one<RefreshRow>('SELECT token_hash, session_id, user_id, expires_at, rotated_at, revoked_at FROM refresh_tokens WHERE token_hash = ?', [hash]);
 }
 
-export async function revokeSessions(db: Db, where: { sessionId?: string; userId?: string; deviceId?: string }, reason: string, now: number): Promise<void> {
+export async function revokeSessions(
+  db: Queryable,
+  where: { sessionId?: string; userId?: string; deviceId?: string },
+  reason: string,
+  now: number,
+): Promise<void> {
   const [column, value] = where.sessionId ? ['id', where.sessionId] : where.deviceId ? ['device_id', where.deviceId] : ['user_id', where.userId];
   await db.run(`UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE ${column} = ? AND revoked_at IS NULL`, [now, reason, value]);
   await db.run(`UPDATE refresh_tokens SET revoked_at = ? WHERE revoked_at IS NULL AND session_id IN (SELECT id FROM sessions WHERE ${column} = ?)`, [
@@ -54,6 +62,6 @@ export async function revokeSessions(db: Db, where: { sessionId?: string; userId
   ]);
 }
 
-export function touchSession(db: Db, id: string, now: number) {
+export function touchSession(db: Queryable, id: string, now: number) {
   return db.run('UPDATE sessions SET last_used_at = ? WHERE id = ?', [now, id]);
 }

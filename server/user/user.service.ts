@@ -3,9 +3,8 @@
 // are owned by the server: the contract refuses them in PATCH bodies, and the UPDATE never names them.
 import type { components } from '../../generated/types.ts';
 import type { Caller, Deps } from '../context.ts';
-import type { Db } from '../db/index.ts';
+import type { Queryable, Tx } from '../db/index.ts';
 import { UnauthenticatedError } from '../lib/errors.ts';
-import { lockKey } from '../lib/locks.ts';
 import * as store from './user.store.ts';
 import { deviceView, userView } from './user.view.ts';
 
@@ -44,7 +43,7 @@ export function createUserService(deps: Deps, usedData: UsedData) {
     // Preferences are merged read-modify-write: under a per-user lock, two PATCHes setting
     // different keys both survive.
     await db.transaction(async (tx) => {
-      await lockKey(tx, `user:${user.id}`);
+      await tx.lock(`user:${user.id}`);
       if (preferences) {
         const current = await store.preferencesOf(tx, user.id);
         change.preferences = JSON.stringify({ ...(JSON.parse(current?.preferences ?? '{}') as object), ...preferences });
@@ -60,16 +59,16 @@ export function createUserService(deps: Deps, usedData: UsedData) {
     profile: async (caller: Caller) => view(await load(caller), caller.deviceId),
     updateProfile,
     devices: (caller: Caller) => devices(caller.userId, caller.deviceId),
-    find: (tx: Db, id: string) => store.findUserById(tx, id),
-    findByPhone: (tx: Db, phone: string) => store.findUserByPhone(tx, phone),
-    create: (tx: Db, user: { id: string; phone: string; passwordHash: string | null }) =>
+    find: (db: Queryable, id: string) => store.findUserById(db, id),
+    findByPhone: (db: Queryable, phone: string) => store.findUserByPhone(db, phone),
+    create: (tx: Tx, user: { id: string; phone: string; passwordHash: string | null }) =>
       store.insertUser(tx, { ...user, dataQuota: deps.config.defaultDataQuota, now: clock.now() }),
-    setPassword: (tx: Db, id: string, hash: string) => store.setPasswordHash(tx, id, hash, clock.now()),
-    remove: (tx: Db, id: string) => store.deleteUser(tx, id),
-    deviceForSignIn: (tx: Db, id: string, userId: string, device: store.DeviceInput) => store.deviceForSignIn(tx, id, userId, device, clock.now()),
-    touchDevice: (tx: Db, id: string, userId: string) => store.touchDevice(tx, id, userId, clock.now()),
-    findDevice: (tx: Db, id: string, userId: string) => store.findDevice(tx, id, userId),
-    removeDevice: (tx: Db, id: string, userId: string) => store.deleteDevice(tx, id, userId),
+    setPassword: (tx: Tx, id: string, hash: string) => store.setPasswordHash(tx, id, hash, clock.now()),
+    remove: (tx: Tx, id: string) => store.deleteUser(tx, id),
+    deviceForSignIn: (tx: Tx, id: string, userId: string, device: store.DeviceInput) => store.deviceForSignIn(tx, id, userId, device, clock.now()),
+    touchDevice: (tx: Tx, id: string, userId: string) => store.touchDevice(tx, id, userId, clock.now()),
+    findDevice: (tx: Tx, id: string, userId: string) => store.findDevice(tx, id, userId),
+    removeDevice: (tx: Tx, id: string, userId: string) => store.deleteDevice(tx, id, userId),
   };
 }
 

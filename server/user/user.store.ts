@@ -1,6 +1,5 @@
 // Queries for users and their devices.
-import type { Db } from '../db/index.ts';
-import { lockKey } from '../lib/locks.ts';
+import type { Queryable, Tx } from '../db/index.ts';
 
 export interface UserRow {
   id: string;
@@ -50,15 +49,15 @@ export interface ProfileChange {
   preferences?: string | undefined;
 }
 
-export function findUserByPhone(db: Db, phone: string) {
+export function findUserByPhone(db: Queryable, phone: string) {
   return db.one<UserRow>('SELECT * FROM users WHERE phone_number = ?', [phone]);
 }
 
-export function findUserById(db: Db, id: string) {
+export function findUserById(db: Queryable, id: string) {
   return db.one<UserRow>('SELECT * FROM users WHERE id = ?', [id]);
 }
 
-export function insertUser(db: Db, user: { id: string; phone: string; passwordHash: string | null; dataQuota: number; now: number }) {
+export function insertUser(db: Queryable, user: { id: string; phone: string; passwordHash: string | null; dataQuota: number; now: number }) {
   return db.run(
     `INSERT INTO users (id, phone_number, password_hash, role, preferences, plan, data_quota, created_at, updated_at)
      VALUES (?, ?, ?, 'user', '{}', 'free', ?, ?, ?)`,
@@ -66,11 +65,11 @@ export function insertUser(db: Db, user: { id: string; phone: string; passwordHa
   );
 }
 
-export function preferencesOf(tx: Db, id: string) {
+export function preferencesOf(tx: Tx, id: string) {
   return tx.one<{ preferences: string }>('SELECT preferences FROM users WHERE id = ?', [id]);
 }
 
-export function updateProfile(tx: Db, id: string, change: ProfileChange, now: number) {
+export function updateProfile(tx: Tx, id: string, change: ProfileChange, now: number) {
   return tx.run(
     `UPDATE users SET
        name = CASE WHEN ? = 1 THEN ? ELSE name END,
@@ -92,23 +91,23 @@ export function updateProfile(tx: Db, id: string, change: ProfileChange, now: nu
   );
 }
 
-export function setPasswordHash(tx: Db, id: string, hash: string, now: number) {
+export function setPasswordHash(tx: Tx, id: string, hash: string, now: number) {
   return tx.run('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?', [hash, now, id]);
 }
 
-export function deleteUser(tx: Db, id: string) {
+export function deleteUser(tx: Tx, id: string) {
   return tx.run('DELETE FROM users WHERE id = ?', [id]);
 }
 
-export function listDevices(db: Db, userId: string) {
+export function listDevices(db: Queryable, userId: string) {
   return db.all<DeviceRow>('SELECT * FROM devices WHERE user_id = ? ORDER BY last_seen_at DESC, id LIMIT 100', [userId]);
 }
 
-export function findDevice(tx: Db, id: string, userId: string) {
+export function findDevice(tx: Tx, id: string, userId: string) {
   return tx.one<{ id: string }>('SELECT id FROM devices WHERE id = ? AND user_id = ?', [id, userId]);
 }
 
-export function deleteDevice(tx: Db, id: string, userId: string) {
+export function deleteDevice(tx: Tx, id: string, userId: string) {
   return tx.run('DELETE FROM devices WHERE id = ? AND user_id = ?', [id, userId]);
 }
 
@@ -119,10 +118,10 @@ export function deleteDevice(tx: Db, id: string, userId: string) {
  * sign-in gets a row of its own (named by its id), so every live session is listed and revocable.
  * The one read of another resource's table (sessions), kept in the statement the lock covers.
  */
-export async function deviceForSignIn(tx: Db, id: string, userId: string, d: DeviceInput, now: number): Promise<string> {
+export async function deviceForSignIn(tx: Tx, id: string, userId: string, d: DeviceInput, now: number): Promise<string> {
   const info = [d.name ?? null, d.platform ?? null, d.model ?? null, d.osVersion ?? null, d.appVersion ?? null, d.languageCode ?? null, d.timezone ?? null];
   if (d.clientDeviceId) {
-    await lockKey(tx, `device:${userId}:${d.clientDeviceId}`);
+    await tx.lock(`device:${userId}:${d.clientDeviceId}`);
     const free = await tx.one<{ id: string }>(
       `SELECT id FROM devices WHERE user_id = ? AND client_device_id = ?
          AND NOT EXISTS (SELECT 1 FROM sessions WHERE sessions.device_id = devices.id AND sessions.revoked_at IS NULL)
@@ -147,6 +146,6 @@ export async function deviceForSignIn(tx: Db, id: string, userId: string, d: Dev
 }
 
 /** The caller's own row when it still exists (a password change re-issues on it). */
-export async function touchDevice(tx: Db, id: string, userId: string, now: number): Promise<boolean> {
+export async function touchDevice(tx: Tx, id: string, userId: string, now: number): Promise<boolean> {
   return (await tx.run('UPDATE devices SET last_seen_at = ? WHERE id = ? AND user_id = ?', [now, id, userId])) === 1;
 }

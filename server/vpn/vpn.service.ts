@@ -3,7 +3,6 @@ import type { components, operations } from '../../generated/types.ts';
 import type { Caller, Deps } from '../context.ts';
 import { ConflictError, NotFoundError, QuotaExceededError, ValidationError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
-import { lockKey } from '../lib/locks.ts';
 import type { UserService } from '../user/user.service.ts';
 import { usageOf } from './usage.service.ts';
 import { validateOvpn } from './ovpn.ts';
@@ -140,7 +139,7 @@ export function createVpnService(deps: Deps, users: Pick<UserService, 'load'>) {
         created_at: clock.now(),
       };
       await db.transaction(async (tx) => {
-        await lockKey(tx, `user:${caller.userId}`);
+        await tx.lock(`user:${caller.userId}`);
         if ((await store.countCustomConfigs(tx, caller.userId)) >= config.maxCustomConfigs) {
           throw new ConflictError('CONFIG_LIMIT_REACHED', `At most ${config.maxCustomConfigs} custom configs per account`);
         }
