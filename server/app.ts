@@ -3,6 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Tracer } from '@opentelemetry/api';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { accountRoutes } from './auth/account.routes.ts';
+import { createAccountService } from './auth/account.service.ts';
 import { createAuthService } from './auth/auth.service.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { createJwt } from './auth/jwt.ts';
@@ -31,6 +33,7 @@ import { consoleSender, testOutbox, twilioSender, type SmsSender, type TestOutbo
 import { systemRoutes } from './system/system.routes.ts';
 import { createUserService } from './user/user.service.ts';
 import { userRoutes } from './user/user.routes.ts';
+import { usageOf } from './vpn/usage.service.ts';
 import { createVpnService } from './vpn/vpn.service.ts';
 import { vpnRoutes } from './vpn/vpn.routes.ts';
 
@@ -89,11 +92,14 @@ export function createApp(options: AppOptions) {
   const spec = loadSpec(generated('openapi.json'));
   const otp = createOtpService(deps);
   const sessions = createSessionService(deps);
-  const auth = createAuthService(deps, otp, sessions);
+  // One way: auth -> user and vpn -> user; user hears of vpn's traffic only through usedData.
+  const users = createUserService(deps, (userId, dataQuota) => usageOf(db, userId, dataQuota));
+  const auth = createAuthService(deps, users, otp, sessions);
   const handlers: Handlers = {
     ...authRoutes(auth, otp, sessions),
-    ...vpnRoutes(createVpnService(deps)),
-    ...userRoutes(createUserService(deps, auth, sessions, otp)),
+    ...accountRoutes(createAccountService(deps, users, auth, sessions, otp)),
+    ...vpnRoutes(createVpnService(deps, users)),
+    ...userRoutes(users),
     ...systemRoutes(deps, Date.now(), options.draining ?? (() => false)),
   };
 

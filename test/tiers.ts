@@ -7,7 +7,7 @@ export const TIERS = {
   /** HTTP against the in-process app (server/test/harness.ts) or the store, on each database. */
   integration: [
     'server/auth/{auth,lockout,otp,otp.binding,otp.order,refresh,retention}.test.ts',
-    'server/db/{db,context,migrations,postgres}.test.ts',
+    'server/db/{db,context,migrations,postgres,tx}.test.ts',
     'server/http/{cors,headers,http,http.auth,input,input.property,proxy,request-log}.test.ts',
     'server/lib/{rate-limit,tracing}.test.ts',
     'server/races.test.ts',

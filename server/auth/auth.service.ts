@@ -2,17 +2,16 @@
 // test-mode bypass. Password hashes and SMS sends never happen inside a transaction.
 import type { components } from '../../generated/types.ts';
 import type { Deps } from '../context.ts';
-import type { Db } from '../db/index.ts';
+import type { Tx } from '../db/index.ts';
 import { isUniqueViolation } from '../db/index.ts';
 import { ConflictError, InvalidCredentialsError, NotFoundError, RateLimitedError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import type { SignInMethod } from '../lib/metrics.ts';
 import { assertStrongPassword } from '../lib/passwords.ts';
-import { needsProfile, userView } from '../user/user.view.ts';
+import { needsProfile, type UserService } from '../user/user.service.ts';
 import * as otpStore from './otp.store.ts';
 import type { OtpService } from './otp.service.ts';
 import type { SessionService, TokenPair } from './session.service.ts';
-import * as store from './session.store.ts';
 
 type Schemas = components['schemas'];
 type AuthResult = Schemas['AuthResult'];
@@ -21,23 +20,22 @@ export interface DeviceClaim {
   deviceInfo?: Schemas['DeviceInfo'] | undefined;
 }
 
-export function createAuthService(deps: Deps, otp: OtpService, sessions: SessionService) {
+export function createAuthService(deps: Deps, users: UserService, otp: OtpService, sessions: SessionService) {
   const { config, clock, db, hasher, metrics } = deps;
 
   /** Opens a session on a device row of its own (see deviceForSignIn), or on `reuseDeviceRowId`
    *  when that row of the user still exists (a password change re-issuing on the caller's device). */
-  async function signIn(tx: Db, userId: string, device: DeviceClaim, reuseDeviceRowId?: string | null): Promise<{ tokens: TokenPair; deviceRowId: string }> {
-    const now = clock.now();
+  async function signIn(tx: Tx, userId: string, device: DeviceClaim, reuseDeviceRowId?: string | null): Promise<{ tokens: TokenPair; deviceRowId: string }> {
     const deviceRowId =
-      reuseDeviceRowId && (await store.touchDevice(tx, reuseDeviceRowId, userId, now))
+      reuseDeviceRowId && (await users.touchDevice(tx, reuseDeviceRowId, userId))
         ? reuseDeviceRowId
-        : await store.deviceForSignIn(tx, newId('dev'), userId, { clientDeviceId: device.deviceId, ...device.deviceInfo }, now);
+        : await users.deviceForSignIn(tx, newId('dev'), userId, { clientDeviceId: device.deviceId, ...device.deviceInfo });
     return { tokens: await sessions.start(tx, userId, deviceRowId), deviceRowId };
   }
 
   async function result(userId: string, signedIn: { tokens: TokenPair; deviceRowId: string }): Promise<AuthResult> {
-    const user = (await store.findUserById(db, userId))!;
-    return { success: true, user: await userView(db, user, signedIn.deviceRowId), ...signedIn.tokens, needsProfile: needsProfile(user) };
+    const user = (await users.find(db, userId))!;
+    return { success: true, user: await users.view(user, signedIn.deviceRowId), ...signedIn.tokens, needsProfile: needsProfile(user) };
   }
 
   /** Counts the sign-in's outcome: success when `work` resolves, else failure (locked: lockout). */
@@ -58,13 +56,13 @@ export function createAuthService(deps: Deps, otp: OtpService, sessions: Session
     assertStrongPassword(input.password, 8);
     // Check the token before spending a hash on it; it is spent in the transaction below.
     await otp.assertVerificationToken(input.verificationToken, input.phone);
-    if (await store.findUserByPhone(db, input.phone)) throw new ConflictError('ACCOUNT_EXISTS', 'This phone number is already registered');
+    if (await users.findByPhone(db, input.phone)) throw new ConflictError('ACCOUNT_EXISTS', 'This phone number is already registered');
     const passwordHash = await hasher.hash(input.password, input.ip);
     const userId = newId('usr');
     try {
       const signedIn = await db.transaction(async (tx) => {
         await otp.useVerificationToken(tx, input.verificationToken, input.phone);
-        await store.insertUser(tx, { id: userId, phone: input.phone, passwordHash, dataQuota: config.defaultDataQuota, now: clock.now() });
+        await users.create(tx, { id: userId, phone: input.phone, passwordHash });
         return signIn(tx, userId, input);
       });
       return await result(userId, signedIn);
@@ -104,7 +102,7 @@ export function createAuthService(deps: Deps, otp: OtpService, sessions: Session
   const login = (input: { phone: string; password: string; ip: string } & DeviceClaim) => counted('password', () => loginNow(input));
   async function loginNow(input: { phone: string; password: string; ip: string } & DeviceClaim): Promise<AuthResult> {
     await claimPasswordAttempt(input.phone, input.ip);
-    const user = await store.findUserByPhone(db, input.phone);
+    const user = await users.findByPhone(db, input.phone);
     // Unknown numbers cost a hash too, so the answer time does not tell which numbers have accounts.
     const ok = user?.password_hash
       ? await hasher.verify(input.password, user.password_hash, input.ip)
@@ -114,11 +112,11 @@ export function createAuthService(deps: Deps, otp: OtpService, sessions: Session
     return result(user.id, await db.transaction((tx) => signIn(tx, user.id, input)));
   }
 
-  async function findOrCreateUser(tx: Db, phone: string): Promise<string> {
-    const existing = await store.findUserByPhone(tx, phone);
+  async function findOrCreateUser(tx: Tx, phone: string): Promise<string> {
+    const existing = await users.findByPhone(tx, phone);
     if (existing) return existing.id;
     const id = newId('usr');
-    await store.insertUser(tx, { id, phone, passwordHash: null, dataQuota: config.defaultDataQuota, now: clock.now() });
+    await users.create(tx, { id, phone, passwordHash: null });
     return id;
   }
 
@@ -147,7 +145,7 @@ export function createAuthService(deps: Deps, otp: OtpService, sessions: Session
     }
     const text = deps.outbox.latest(phone) ?? '';
     const testOtp = /\b(\d{6})\b/.exec(text)?.[1] ?? '000000';
-    const user = await store.findUserByPhone(db, phone);
+    const user = await users.findByPhone(db, phone);
     const tokens = user ? (await db.transaction((tx) => signIn(tx, user.id, {}))).tokens : undefined;
     return {
       success: true as const,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Db } from '../db/index.ts';
+import type { Db, Queryable, Tx } from '../db/index.ts';
 import { DIALECTS } from '../db/testing.ts';
 import { startHarness, type Harness } from '../test/harness.ts';
 
@@ -8,12 +8,12 @@ const PHONE = '+14155552671';
 /** The database with the next statement matching `sql` failing once, inside transactions too. */
 function failOnce(db: Db, sql: RegExp): Db {
   let armed = true;
-  const wrap = (target: Db): Db =>
+  const wrap = <Q extends Queryable>(target: Q): Q =>
     new Proxy(target, {
       get(t, prop) {
         const value = Reflect.get(t, prop, t) as unknown;
         if (typeof value !== 'function') return value;
-        if (prop === 'transaction') return (fn: (tx: Db) => Promise<unknown>) => t.transaction((tx) => fn(wrap(tx)));
+        if (prop === 'transaction') return (fn: (tx: Tx) => Promise<unknown>) => (t as unknown as Db).transaction((tx) => fn(wrap(tx)));
         if (['all', 'one', 'run'].includes(prop as string)) {
           return (text: string, ...rest: unknown[]) => {
             if (armed && sql.test(text)) {

@@ -1,7 +1,7 @@
 // One-time codes: 6 digits, stored as keyed hashes, single use, limited attempts, each bound to
 // the sessionId its send returned, a sliding per-number send limit and a per-address limit.
 import type { Deps } from '../context.ts';
-import type { Db } from '../db/index.ts';
+import type { Tx } from '../db/index.ts';
 import { InvalidOtpError, InvalidVerificationTokenError, RateLimitedError, UnavailableError } from '../lib/errors.ts';
 import { newId, newOtpCode, newSecret } from '../lib/ids.ts';
 import { sha256 } from './secrets.ts';
@@ -63,7 +63,7 @@ export function createOtpService(deps: Deps) {
    * attempts, and any other sessionId answers as a spent code would, whether or not the number
    * has one pending.
    */
-  async function check<T>(phone: string, code: string, sessionId: string, then: (tx: Db) => Promise<T>): Promise<T> {
+  async function check<T>(phone: string, code: string, sessionId: string, then: (tx: Tx) => Promise<T>): Promise<T> {
     const now = clock.now();
     const max = config.otp.maxAttempts;
     const outcome = await db.transaction(async (tx): Promise<{ done: T } | { remaining: number }> => {
@@ -82,7 +82,7 @@ export function createOtpService(deps: Deps) {
     return outcome.done;
   }
 
-  async function issueVerificationToken(tx: Db, phone: string): Promise<{ verificationToken: string; expiresIn: number }> {
+  async function issueVerificationToken(tx: Tx, phone: string): Promise<{ verificationToken: string; expiresIn: number }> {
     const token = newSecret('vt');
     await store.insertVerificationToken(tx, sha256(token), phone, clock.now(), config.otp.ttl * 1000);
     return { verificationToken: token, expiresIn: config.otp.ttl };
@@ -98,7 +98,7 @@ export function createOtpService(deps: Deps) {
     issueVerificationToken,
     assertVerificationToken,
     /** Inside the caller's transaction, so the token is spent only if the whole change commits. */
-    useVerificationToken: async (tx: Parameters<typeof store.useVerificationToken>[0], token: string, phone: string) => {
+    useVerificationToken: async (tx: Tx, token: string, phone: string) => {
       if ((await store.useVerificationToken(tx, sha256(token), phone, clock.now())) !== 1) throw new InvalidVerificationTokenError();
     },
     pendingCode: async (phone: string) => {

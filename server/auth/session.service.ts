@@ -2,7 +2,7 @@
 // window and family revocation of DESIGN §4), authenticate and revoke.
 // @see RFC 9700 §4.14.2 (refresh token rotation and reuse detection)
 import type { Caller, Deps } from '../context.ts';
-import type { Db } from '../db/index.ts';
+import type { Tx } from '../db/index.ts';
 import { UnauthenticatedError } from '../lib/errors.ts';
 import { newId, newSecret } from '../lib/ids.ts';
 import { sha256 } from './secrets.ts';
@@ -32,8 +32,8 @@ export function createSessionService(deps: Deps) {
   });
   if (!listening) cache.trustFor(config.sessionCache.ttlMs);
 
-  /** Revokes inside the caller's transaction (or at once on the plain db); see session.cache.ts. */
-  async function revoke(tx: Db, where: Revocation, reason: string): Promise<void> {
+  /** Revokes inside the caller's transaction; see session.cache.ts. */
+  async function revoke(tx: Tx, where: Revocation, reason: string): Promise<void> {
     cache.forget(where);
     await store.revokeSessions(tx, where, reason, clock.now());
     await tx.notify(REVOKED, JSON.stringify(where));
@@ -51,7 +51,7 @@ export function createSessionService(deps: Deps) {
   }
 
   /** Opens a session inside the caller's transaction. */
-  async function start(tx: Db, userId: string, deviceId: string | null): Promise<TokenPair> {
+  async function start(tx: Tx, userId: string, deviceId: string | null): Promise<TokenPair> {
     const now = clock.now();
     const sessionId = newId('ses');
     const refreshToken = newSecret('rt');
@@ -131,9 +131,10 @@ export function createSessionService(deps: Deps) {
     start,
     rotate,
     authenticate,
-    logout: (caller: Caller) => revoke(deps.db, { sessionId: caller.sessionId }, 'logout'),
-    revokeDevice: (tx: Db, deviceId: string) => revoke(tx, { deviceId }, 'device_revoked'),
-    revokeAll: (tx: Db, userId: string, reason: string) => revoke(tx, { userId }, reason),
+    // a transaction of its own: the session, its tokens and the notice commit together
+    logout: (caller: Caller) => deps.db.transaction((tx) => revoke(tx, { sessionId: caller.sessionId }, 'logout')),
+    revokeDevice: (tx: Tx, deviceId: string) => revoke(tx, { deviceId }, 'device_revoked'),
+    revokeAll: (tx: Tx, userId: string, reason: string) => revoke(tx, { userId }, reason),
   };
 }
 

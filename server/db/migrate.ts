@@ -1,5 +1,5 @@
 import { migrations as all, type Migration } from './migrations.ts';
-import type { Db } from './types.ts';
+import type { Db, Tx } from './types.ts';
 
 // Arbitrary app-wide key: concurrent starters on PostgreSQL queue here. On SQLite, BEGIN IMMEDIATE
 // already serialises writers across processes.
@@ -16,7 +16,7 @@ export async function migrate(db: Db, migrations: readonly Migration[] = all): P
   migrations.forEach((m, i) => {
     if (i > 0 && m.id <= migrations[i - 1]!.id) throw new Error(`migration ids must increase: ${m.id} after ${migrations[i - 1]!.id}`);
   });
-  const lock = async (tx: Db) => {
+  const lock = async (tx: Tx) => {
     if (tx.dialect === 'postgres') await tx.run(PG_LOCK);
   };
 

@@ -167,7 +167,7 @@ export const migrations: Migration[] = [
     id: 4,
     name: 'device_per_sign_in',
     // A deviceId is the client's word, not an identity: two live sign-ins naming one deviceId
-    // get two rows (server/auth/session.store.ts), so the (user, deviceId) key stops being unique.
+    // get two rows (server/user/user.store.ts), so the (user, deviceId) key stops being unique.
     // Live sessions without a device row (sign-ins without deviceId) get one, named by its id.
     up: (dialect) => [
       ...(dialect === 'sqlite' ? rebuildDevicesWithoutUnique() : ['ALTER TABLE devices DROP CONSTRAINT devices_user_id_client_device_id_key']),

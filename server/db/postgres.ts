@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { DatabaseUnavailableError, mapPgError } from './errors.ts';
-import { currentTx, remember, runAfterCommit, toParams, txContext, type TxScope } from './shared.ts';
+import { inTx, refuseInTx, remember, runAfterCommit, toParams, txContext, type TxScope } from './shared.ts';
 import { listenPg } from './pg-listen.ts';
-import type { Db, DbObserver, Listening, ListenHandlers } from './types.ts';
+import type { Db, DbObserver, Listening, ListenHandlers, Tx } from './types.ts';
 
 type Row = Record<string, unknown>;
 type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -79,8 +79,7 @@ export class PostgresDb implements Db {
   }
 
   async all<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]> {
-    const tx = currentTx(this);
-    if (tx) return tx.all<T>(sql, params);
+    if (inTx(this)) return refuseInTx('all()');
     return (await query<T>(this.pool, sql, params, this.seen, true)).rows;
   }
 
@@ -89,8 +88,7 @@ export class PostgresDb implements Db {
   }
 
   async run(sql: string, params?: readonly unknown[]): Promise<number> {
-    const tx = currentTx(this);
-    if (tx) return tx.run(sql, params);
+    if (inTx(this)) return refuseInTx('run()');
     return (await query(this.pool, sql, params, this.seen, true)).rowCount ?? 0;
   }
 
@@ -107,6 +105,7 @@ export class PostgresDb implements Db {
   }
 
   listen(channel: string, handlers: ListenHandlers): Listening {
+    if (inTx(this)) throw new Error("listen() called on the db inside a transaction: use the transaction's tx");
     const listening = listenPg(this.url, channel, handlers);
     this.listeners.add(listening);
     return listening;
@@ -116,15 +115,8 @@ export class PostgresDb implements Db {
     await this.run('SELECT pg_notify(?, ?)', [channel, payload]);
   }
 
-  afterCommit(fn: () => void): void {
-    const tx = currentTx(this);
-    if (tx) tx.afterCommit(fn);
-    else fn();
-  }
-
-  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-    const outer = currentTx(this);
-    if (outer) return outer.transaction(fn);
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    if (inTx(this)) return refuseInTx('transaction()');
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -170,6 +162,7 @@ export class PostgresDb implements Db {
   }
 
   async close(): Promise<void> {
+    if (inTx(this)) return refuseInTx('close()');
     if (this.ended) return;
     this.ended = true;
     await Promise.all([...this.listeners].map((l) => l.close()));
@@ -177,25 +170,19 @@ export class PostgresDb implements Db {
   }
 }
 
-function txHandle(client: pg.PoolClient, seen: Observed, isLive: () => boolean, after: (fn: () => void) => void): Db {
+function txHandle(client: pg.PoolClient, seen: Observed, isLive: () => boolean, after: (fn: () => void) => void): Tx {
   const live = () => {
     if (!isLive()) throw new Error('transaction already finished');
   };
-  const tx: Db = {
+  return {
     dialect: 'postgres',
     all: async <T = Row>(sql: string, params?: readonly unknown[]) => (live(), (await query<T>(client, sql, params, seen)).rows),
     one: async <T = Row>(sql: string, params?: readonly unknown[]) => (live(), (await query<T>(client, sql, params, seen)).rows[0]),
     run: async (sql: string, params?: readonly unknown[]) => (live(), (await query(client, sql, params, seen)).rowCount ?? 0),
-    transaction: async <T>(fn: (tx: Db) => Promise<T>) => (live(), fn(tx)),
+    // READ COMMITTED lets two transactions read the same "before"; the lock makes the second
+    // wait for the first's commit. Released by COMMIT or ROLLBACK.
+    lock: async (key: string) => (live(), void (await query(client, 'SELECT pg_advisory_xact_lock(hashtext(?))', [key], seen))),
     afterCommit: (fn: () => void) => (live(), after(fn)),
-    listen: () => {
-      throw new Error('listen() called inside a transaction');
-    },
-    notify: async (channel: string, payload: string) => (live(), void (await query(client, 'SELECT pg_notify($1, $2)', [channel, payload], seen))),
-    ping: async () => (live(), void (await query(client, 'SELECT 1', undefined, seen))),
-    close: async () => {
-      throw new Error('close() called inside a transaction');
-    },
+    notify: async (channel: string, payload: string) => (live(), void (await query(client, 'SELECT pg_notify(?, ?)', [channel, payload], seen))),
   };
-  return tx;
 }

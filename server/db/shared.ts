@@ -1,11 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Db } from './types.ts';
+import type { Tx } from './types.ts';
 
-/** The transaction open in the current async context, so that calls made on the outer Db
- *  from inside `transaction(fn)` join it instead of deadlocking (SQLite) or escaping it (PG). */
+/** The transaction open in the current async context: while it is, its Db refuses calls, so a
+ *  statement cannot escape it (PostgreSQL: another connection) or wait for it (SQLite: the writer). */
 export interface TxScope {
   owner: object;
-  tx: Db;
+  tx: Tx;
   active: boolean;
   /** afterCommit callbacks, run in order once COMMIT succeeded */
   after: (() => void)[];
@@ -17,9 +17,15 @@ export function runAfterCommit(scope: TxScope): void {
 
 export const txContext = new AsyncLocalStorage<TxScope>();
 
-export function currentTx(owner: object): Db | undefined {
+/** True while a transaction of `owner` is open in the current async context. */
+export function inTx(owner: object): boolean {
   const scope = txContext.getStore();
-  return scope && scope.owner === owner && scope.active ? scope.tx : undefined;
+  return scope !== undefined && scope.owner === owner && scope.active;
+}
+
+/** The answer of a Db called from inside its own transaction: a programming error, never run. */
+export function refuseInTx(what: string): Promise<never> {
+  return Promise.reject(new Error(`${what} called on the db inside a transaction: use the transaction's tx`));
 }
 
 export function toParams(params: readonly unknown[] | undefined): unknown[] {

@@ -5,8 +5,8 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlit
 import { limitsSchema } from './migrations.ts';
 import { mapSqliteError } from './errors.ts';
 import { Mutex } from './mutex.ts';
-import { currentTx, remember, runAfterCommit, toParams, txContext, type TxScope } from './shared.ts';
-import type { Db, DbObserver } from './types.ts';
+import { inTx, refuseInTx, remember, runAfterCommit, toParams, txContext, type TxScope } from './shared.ts';
+import type { Db, DbObserver, Tx } from './types.ts';
 
 type Row = Record<string, unknown>;
 
@@ -26,7 +26,7 @@ export function sqliteFiles(file: string): string[] {
 const limitsFile = (file: string) => `${file}-limits`;
 
 interface QueuedTx {
-  fn(tx: Db): Promise<unknown>;
+  fn(tx: Tx): Promise<unknown>;
   /** The caller's async context: its body runs in it, not in whichever caller opened the batch. */
   context: <R>(run: () => R) => R;
   resolve(value: unknown): void;
@@ -67,16 +67,17 @@ export class SqliteDb implements Db {
   }
 
   all<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]> {
-    return currentTx(this)?.all<T>(sql, params) ?? this.exclusive(() => this.allNow<T>(sql, params));
+    if (inTx(this)) return refuseInTx('all()');
+    return this.exclusive(() => this.allNow<T>(sql, params));
   }
 
   one<T = Row>(sql: string, params?: readonly unknown[]): Promise<T | undefined> {
-    return currentTx(this)?.one<T>(sql, params) ?? this.exclusive(() => this.oneNow<T>(sql, params));
+    if (inTx(this)) return refuseInTx('one()');
+    return this.exclusive(() => this.oneNow<T>(sql, params));
   }
 
   run(sql: string, params?: readonly unknown[]): Promise<number> {
-    const tx = currentTx(this);
-    if (tx) return tx.run(sql, params);
+    if (inTx(this)) return refuseInTx('run()');
     if (!DML.test(sql)) return this.exclusive(() => this.runNow(sql, params));
     return new Promise((resolve, reject) => {
       if (this.pending.push({ sql, params, resolve, reject }) === 1) setImmediate(() => void this.commitPending());
@@ -88,6 +89,7 @@ export class SqliteDb implements Db {
   }
 
   ping(): Promise<void> {
+    if (inTx(this)) return refuseInTx('ping()');
     return this.one('SELECT 1').then(() => undefined);
   }
 
@@ -96,17 +98,12 @@ export class SqliteDb implements Db {
     return undefined;
   }
 
-  async notify(): Promise<void> {}
-
-  afterCommit(fn: () => void): void {
-    const tx = currentTx(this);
-    if (tx) tx.afterCommit(fn);
-    else fn();
+  notify(): Promise<void> {
+    return inTx(this) ? refuseInTx('notify()') : Promise.resolve();
   }
 
-  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-    const outer = currentTx(this);
-    if (outer) return outer.transaction(fn);
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    if (inTx(this)) return refuseInTx('transaction()');
     return new Promise<T>((resolve, reject) => {
       const queued: QueuedTx = { fn, context: AsyncLocalStorage.snapshot(), resolve, reject };
       if (this.queuedTx.push(queued) === 1) setImmediate(() => void this.commitTransactions());
@@ -173,7 +170,7 @@ export class SqliteDb implements Db {
   }
 
   async close(): Promise<void> {
-    if (currentTx(this)) throw new Error('close() called inside a transaction');
+    if (inTx(this)) return refuseInTx('close()');
     if (!this.db.isOpen) return;
     await this.mutex.lock();
     try {
@@ -237,25 +234,21 @@ export class SqliteDb implements Db {
     }
   }
 
-  private txHandle(isLive: () => boolean, after: (fn: () => void) => void): Db {
+  /** The transactions of one batch run one after another under one BEGIN IMMEDIATE: each holds
+   *  the only writer from its first statement, so `lock` has nothing left to take. */
+  private txHandle(isLive: () => boolean, after: (fn: () => void) => void): Tx {
     const live = () => {
       if (!isLive()) throw new Error('transaction already finished');
     };
-    const tx: Db = {
+    return {
       dialect: 'sqlite',
       all: async <T = Row>(sql: string, params?: readonly unknown[]) => (live(), this.allNow<T>(sql, params)),
       one: async <T = Row>(sql: string, params?: readonly unknown[]) => (live(), this.oneNow<T>(sql, params)),
       run: async (sql: string, params?: readonly unknown[]) => (live(), this.runNow(sql, params)),
-      transaction: async <T>(fn: (tx: Db) => Promise<T>) => (live(), fn(tx)),
+      lock: async () => live(),
       afterCommit: (fn: () => void) => (live(), after(fn)),
-      listen: () => undefined,
       notify: async () => live(),
-      ping: async () => (live(), void this.oneNow('SELECT 1')),
-      close: async () => {
-        throw new Error('close() called inside a transaction');
-      },
     };
-    return tx;
   }
 
   private stmt(sql: string): StatementSync {

@@ -7,7 +7,7 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import type { NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import type { RequestHandler } from 'express';
-import type { Db } from '../db/index.ts';
+import type { Db, Queryable, Tx } from '../db/index.ts';
 import type { SmsSender } from '../sms/sms.ts';
 
 export interface Tracing {
@@ -67,18 +67,27 @@ export function traceRequests(tracer: Tracer): RequestHandler {
   };
 }
 
-/** `db` with a span per statement and per transaction (the statements inside nest under it). */
+/** `db` with a span per statement, per transaction and per lock (the ones inside nest under it). */
 export function tracedDb(db: Db, tracer: Tracer): Db {
   const system = { 'db.system.name': db.dialect === 'postgres' ? 'postgresql' : 'sqlite' };
   const statement = (sql: string) => ({ ...system, 'db.query.text': sql });
   const name = (sql: string) => sql.trimStart().split(/\s/, 1)[0]!.toUpperCase();
+  const statements = (q: Queryable): Queryable => ({
+    dialect: q.dialect,
+    all: (sql, params) => inSpan(tracer, name(sql), statement(sql), () => q.all(sql, params)),
+    one: (sql, params) => inSpan(tracer, name(sql), statement(sql), () => q.one(sql, params)),
+    run: (sql, params) => inSpan(tracer, name(sql), statement(sql), () => q.run(sql, params)),
+  });
+  const tracedTx = (tx: Tx): Tx => ({
+    ...statements(tx),
+    // a wait for another transaction shows as its own span
+    lock: (key) => inSpan(tracer, 'LOCK', system, () => tx.lock(key)),
+    afterCommit: (fn) => tx.afterCommit(fn),
+    notify: (channel, payload) => tx.notify(channel, payload),
+  });
   const traced: Db = {
-    dialect: db.dialect,
-    all: (sql, params) => inSpan(tracer, name(sql), statement(sql), () => db.all(sql, params)),
-    one: (sql, params) => inSpan(tracer, name(sql), statement(sql), () => db.one(sql, params)),
-    run: (sql, params) => inSpan(tracer, name(sql), statement(sql), () => db.run(sql, params)),
-    transaction: (fn) => inSpan(tracer, 'TRANSACTION', system, () => db.transaction((tx) => fn(tx === db ? traced : tracedDb(tx, tracer)))),
-    afterCommit: (fn) => db.afterCommit(fn),
+    ...statements(db),
+    transaction: (fn) => inSpan(tracer, 'TRANSACTION', system, () => db.transaction((tx) => fn(tracedTx(tx)))),
     listen: (channel, handlers) => db.listen(channel, handlers),
     notify: (channel, payload) => db.notify(channel, payload),
     ping: () => db.ping(),

@@ -1,11 +1,10 @@
 // VPN rules: configurations per location, custom configs, connection sessions and usage.
 import type { components, operations } from '../../generated/types.ts';
 import type { Caller, Deps } from '../context.ts';
-import { findUserById } from '../auth/session.store.ts';
-import { ConflictError, NotFoundError, QuotaExceededError, UnauthenticatedError, ValidationError } from '../lib/errors.ts';
+import { ConflictError, NotFoundError, QuotaExceededError, ValidationError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
-import { lockKey } from '../lib/locks.ts';
-import { usageOf } from '../user/user.view.ts';
+import type { UserService } from '../user/user.service.ts';
+import { usageOf } from './usage.service.ts';
 import { validateOvpn } from './ovpn.ts';
 import * as store from './vpn.store.ts';
 import locations from './locations.json' with { type: 'json' };
@@ -56,13 +55,12 @@ function ovpnFor(l: store.LocationRow): string {
   ].join('\n');
 }
 
-export function createVpnService(deps: Deps) {
+export function createVpnService(deps: Deps, users: Pick<UserService, 'load'>) {
   const { db, clock, config } = deps;
 
   async function usage(caller: Caller): Promise<Schemas['Usage']> {
-    const user = await findUserById(db, caller.userId);
-    if (!user) throw new UnauthenticatedError('INVALID_TOKEN', 'The account no longer exists');
-    return usageOf(db, user);
+    const user = await users.load(caller);
+    return usageOf(db, user.id, user.data_quota);
   }
 
   async function assertQuotaLeft(caller: Caller): Promise<void> {
@@ -141,7 +139,7 @@ export function createVpnService(deps: Deps) {
         created_at: clock.now(),
       };
       await db.transaction(async (tx) => {
-        await lockKey(tx, `user:${caller.userId}`);
+        await tx.lock(`user:${caller.userId}`);
         if ((await store.countCustomConfigs(tx, caller.userId)) >= config.maxCustomConfigs) {
           throw new ConflictError('CONFIG_LIMIT_REACHED', `At most ${config.maxCustomConfigs} custom configs per account`);
         }

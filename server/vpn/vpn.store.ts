@@ -1,5 +1,5 @@
 // Queries for locations, custom configs and VPN sessions.
-import type { Db } from '../db/index.ts';
+import type { Queryable } from '../db/index.ts';
 
 export interface LocationRow {
   id: string;
@@ -31,19 +31,19 @@ export interface VpnSessionRow {
   disconnected_at: number | null;
 }
 
-export function listLocations(db: Db) {
+export function listLocations(db: Queryable) {
   return db.all<LocationRow>('SELECT * FROM locations ORDER BY sort_order, id');
 }
 
-export function findLocation(db: Db, id: string) {
+export function findLocation(db: Queryable, id: string) {
   return db.one<LocationRow>('SELECT * FROM locations WHERE id = ?', [id]);
 }
 
-export function bestLocation(db: Db) {
+export function bestLocation(db: Queryable) {
   return db.one<LocationRow>('SELECT * FROM locations WHERE available = 1 ORDER BY load, sort_order LIMIT 1');
 }
 
-export function upsertLocation(db: Db, l: Omit<LocationRow, 'available'> & { available: boolean; sort_order: number }) {
+export function upsertLocation(db: Queryable, l: Omit<LocationRow, 'available'> & { available: boolean; sort_order: number }) {
   return db.run(
     `INSERT INTO locations (id, name, city, country, server_address, port, protocol, load, latency_ms, available, certificate_pins, sort_order)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -55,19 +55,19 @@ export function upsertLocation(db: Db, l: Omit<LocationRow, 'available'> & { ava
   );
 }
 
-export function listCustomConfigs(db: Db, userId: string) {
+export function listCustomConfigs(db: Queryable, userId: string) {
   return db.all<CustomConfigRow>(
     'SELECT id, name, server_address, port, protocol, created_at FROM custom_configs WHERE user_id = ? ORDER BY created_at DESC, id LIMIT 100',
     [userId],
   );
 }
 
-export async function countCustomConfigs(db: Db, userId: string): Promise<number> {
+export async function countCustomConfigs(db: Queryable, userId: string): Promise<number> {
   const row = await db.one<{ n: number }>('SELECT COUNT(*) AS n FROM custom_configs WHERE user_id = ?', [userId]);
   return row?.n ?? 0;
 }
 
-export function insertCustomConfig(db: Db, c: CustomConfigRow & { user_id: string; ovpn_content: string }) {
+export function insertCustomConfig(db: Queryable, c: CustomConfigRow & { user_id: string; ovpn_content: string }) {
   return db.run('INSERT INTO custom_configs (id, user_id, name, ovpn_content, server_address, port, protocol, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
     c.id,
     c.user_id,
@@ -81,16 +81,16 @@ export function insertCustomConfig(db: Db, c: CustomConfigRow & { user_id: strin
 }
 
 /** Ownership is part of the WHERE: another user's id deletes nothing and reads as not found. */
-export function deleteCustomConfig(db: Db, id: string, userId: string) {
+export function deleteCustomConfig(db: Queryable, id: string, userId: string) {
   return db.run('DELETE FROM custom_configs WHERE id = ? AND user_id = ?', [id, userId]);
 }
 
-export function findVpnSession(db: Db, id: string, userId: string) {
+export function findVpnSession(db: Queryable, id: string, userId: string) {
   return db.one<VpnSessionRow>('SELECT id, status, connected_at, disconnected_at FROM vpn_sessions WHERE id = ? AND user_id = ?', [id, userId]);
 }
 
 export function insertVpnSession(
-  db: Db,
+  db: Queryable,
   s: {
     id: string;
     userId: string;
@@ -113,7 +113,7 @@ export function insertVpnSession(
 }
 
 /** Open sessions move on; closed ones stay closed, so a repeated report changes nothing. */
-export function updateVpnSessionStatus(db: Db, id: string, userId: string, status: string, connectedAt: number | null, now: number) {
+export function updateVpnSessionStatus(db: Queryable, id: string, userId: string, status: string, connectedAt: number | null, now: number) {
   const closing = status === 'DISCONNECTED' || status === 'ERROR';
   return db.run(
     `UPDATE vpn_sessions SET status = ?, updated_at = ?,
@@ -128,7 +128,7 @@ export function updateVpnSessionStatus(db: Db, id: string, userId: string, statu
  * Stats are cumulative per session: keeping the largest value seen makes a retried or
  * out-of-order report a no-op, so nothing is ever counted twice.
  */
-export function recordStats(db: Db, s: { id: string; userId: string; bytesIn: number; bytesOut: number; duration: number; now: number }) {
+export function recordStats(db: Queryable, s: { id: string; userId: string; bytesIn: number; bytesOut: number; duration: number; now: number }) {
   return db.run(
     `UPDATE vpn_sessions SET
        bytes_in = CASE WHEN ? > bytes_in THEN ? ELSE bytes_in END,
@@ -137,5 +137,14 @@ export function recordStats(db: Db, s: { id: string; userId: string; bytesIn: nu
        last_report_at = ?
      WHERE id = ? AND user_id = ?`,
     [s.bytesIn, s.bytesIn, s.bytesOut, s.bytesOut, s.duration, s.duration, s.now, s.id, s.userId],
+  );
+}
+
+/** Summed as doubles: each session is at most 2^53-1 bytes, but their total may pass it (and would overflow an integer SUM). */
+export function trafficOf(db: Queryable, userId: string) {
+  return db.one<{ bytes_in: number | null; bytes_out: number | null }>(
+    `SELECT SUM(CAST(bytes_in AS DOUBLE PRECISION)) AS bytes_in, SUM(CAST(bytes_out AS DOUBLE PRECISION)) AS bytes_out
+     FROM vpn_sessions WHERE user_id = ?`,
+    [userId],
   );
 }

@@ -1,0 +1,151 @@
+// Queries for users and their devices.
+import type { Queryable, Tx } from '../db/index.ts';
+
+export interface UserRow {
+  id: string;
+  phone_number: string;
+  password_hash: string | null;
+  name: string | null;
+  user_type: string | null;
+  email: string | null;
+  role: string;
+  preferences: string;
+  plan: string;
+  plan_expires_at: number | null;
+  data_quota: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeviceRow {
+  id: string;
+  client_device_id: string;
+  name: string | null;
+  platform: string | null;
+  model: string | null;
+  os_version: string | null;
+  app_version: string | null;
+  created_at: number;
+  last_seen_at: number;
+}
+
+export interface DeviceInput {
+  clientDeviceId?: string | undefined;
+  name?: string | undefined;
+  platform?: string | undefined;
+  model?: string | undefined;
+  osVersion?: string | undefined;
+  appVersion?: string | undefined;
+  languageCode?: string | undefined;
+  timezone?: string | undefined;
+}
+
+/** A PATCH of the profile: each field set (a value or null) or left alone (undefined). */
+export interface ProfileChange {
+  name?: string | null | undefined;
+  userType?: string | null | undefined;
+  email?: string | null | undefined;
+  /** the merged object, as JSON */
+  preferences?: string | undefined;
+}
+
+export function findUserByPhone(db: Queryable, phone: string) {
+  return db.one<UserRow>('SELECT * FROM users WHERE phone_number = ?', [phone]);
+}
+
+export function findUserById(db: Queryable, id: string) {
+  return db.one<UserRow>('SELECT * FROM users WHERE id = ?', [id]);
+}
+
+export function insertUser(db: Queryable, user: { id: string; phone: string; passwordHash: string | null; dataQuota: number; now: number }) {
+  return db.run(
+    `INSERT INTO users (id, phone_number, password_hash, role, preferences, plan, data_quota, created_at, updated_at)
+     VALUES (?, ?, ?, 'user', '{}', 'free', ?, ?, ?)`,
+    [user.id, user.phone, user.passwordHash, user.dataQuota, user.now, user.now],
+  );
+}
+
+export function preferencesOf(tx: Tx, id: string) {
+  return tx.one<{ preferences: string }>('SELECT preferences FROM users WHERE id = ?', [id]);
+}
+
+export function updateProfile(tx: Tx, id: string, change: ProfileChange, now: number) {
+  return tx.run(
+    `UPDATE users SET
+       name = CASE WHEN ? = 1 THEN ? ELSE name END,
+       user_type = COALESCE(?, user_type),
+       email = CASE WHEN ? = 1 THEN ? ELSE email END,
+       preferences = COALESCE(?, preferences),
+       updated_at = ?
+     WHERE id = ?`,
+    [
+      'name' in change ? 1 : 0,
+      change.name ?? null,
+      change.userType ?? null,
+      'email' in change ? 1 : 0,
+      change.email ?? null,
+      change.preferences ?? null,
+      now,
+      id,
+    ],
+  );
+}
+
+export function setPasswordHash(tx: Tx, id: string, hash: string, now: number) {
+  return tx.run('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?', [hash, now, id]);
+}
+
+export function deleteUser(tx: Tx, id: string) {
+  return tx.run('DELETE FROM users WHERE id = ?', [id]);
+}
+
+export function listDevices(db: Queryable, userId: string) {
+  return db.all<DeviceRow>('SELECT * FROM devices WHERE user_id = ? ORDER BY last_seen_at DESC, id LIMIT 100', [userId]);
+}
+
+export function findDevice(tx: Tx, id: string, userId: string) {
+  return tx.one<{ id: string }>('SELECT id FROM devices WHERE id = ? AND user_id = ?', [id, userId]);
+}
+
+export function deleteDevice(tx: Tx, id: string, userId: string) {
+  return tx.run('DELETE FROM devices WHERE id = ? AND user_id = ?', [id, userId]);
+}
+
+/**
+ * The device row of a new sign-in. A deviceId is the client's word, not a proof: the user's row
+ * of that deviceId is taken over only when no live session holds it (the device signing in
+ * again), and then shows only what this sign-in reports; otherwise, and without a deviceId, the
+ * sign-in gets a row of its own (named by its id), so every live session is listed and revocable.
+ * The one read of another resource's table (sessions), kept in the statement the lock covers.
+ */
+export async function deviceForSignIn(tx: Tx, id: string, userId: string, d: DeviceInput, now: number): Promise<string> {
+  const info = [d.name ?? null, d.platform ?? null, d.model ?? null, d.osVersion ?? null, d.appVersion ?? null, d.languageCode ?? null, d.timezone ?? null];
+  if (d.clientDeviceId) {
+    await tx.lock(`device:${userId}:${d.clientDeviceId}`);
+    const free = await tx.one<{ id: string }>(
+      `SELECT id FROM devices WHERE user_id = ? AND client_device_id = ?
+         AND NOT EXISTS (SELECT 1 FROM sessions WHERE sessions.device_id = devices.id AND sessions.revoked_at IS NULL)
+       ORDER BY last_seen_at DESC, id LIMIT 1`,
+      [userId, d.clientDeviceId],
+    );
+    if (free) {
+      await tx.run(
+        `UPDATE devices SET name = ?, platform = ?, model = ?, os_version = ?, app_version = ?, language_code = ?, timezone = ?, last_seen_at = ?
+         WHERE id = ?`,
+        [...info, now, free.id],
+      );
+      return free.id;
+    }
+  }
+  await tx.run(
+    `INSERT INTO devices (id, user_id, client_device_id, name, platform, model, os_version, app_version, language_code, timezone, created_at, last_seen_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [id, userId, d.clientDeviceId ?? id, ...info, now, now],
+  );
+  return id;
+}
+
+/** The caller's own row when it still exists (a password change re-issues on it). */
+export async function touchDevice(tx: Tx, id: string, userId: string, now: number): Promise<boolean> {
+  return (await tx.run('UPDATE devices SET last_seen_at = ? WHERE id = ? AND user_id = ?', [now, id, userId])) === 1;
+}
