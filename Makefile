@@ -111,7 +111,7 @@ docs: $(DEPS) ## Build docs/index.html (Redoc, self-contained) and docs/errors.m
 check-docs: $(DEPS) ## Fail when docs/index.html or docs/errors.md differ from what the public spec produces
 	node scripts/build-docs.ts --check
 
-bench: $(DEPS) ## Benchmarks against in-run baselines; writes docs/benchmarks.md (about 3 min)
+bench: $(DEPS) ## Benchmarks against in-run baselines; writes docs/benchmarks.md (about 5 min). BENCH_ONLY=overhead,sqlite,...: those phases only, printed, docs not written
 	bash scripts/ensure-postgres
 	node bench/run.ts
 

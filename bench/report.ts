@@ -2,6 +2,7 @@
 // in-run Express baseline and the targets, the flood, start-up and memory, then the notes.
 import { readFileSync } from 'node:fs';
 import type { Measured } from './measure.ts';
+import { OVERHEAD_TARGET, summarise, type OverheadPair, type OverheadRun } from './overhead.ts';
 import type { ProbeResult } from './probe.ts';
 import type { FloodRun, Startup } from './scenarios.ts';
 
@@ -11,6 +12,8 @@ export interface Report {
   connections: number;
   baselines: Measured[];
   sqlite: Measured[];
+  /** Metrics and request-scoped logging on vs off, same requests, same run (bench/overhead.ts). */
+  overhead: OverheadRun | undefined;
   postgres: Measured[] | undefined;
   floods: FloodRun[];
   startup: Startup | undefined;
@@ -39,6 +42,8 @@ const TARGETS: Record<string, Record<string, Target>> = {
   },
 };
 const HEALTH_P99_TARGET_MS = 25;
+/** Tracing off "costs nothing measurable": its per-request work under 1% of the request's CPU. */
+const TRACE_OFF_TARGET = 0.01;
 
 const ms = (v: number) => (Number.isFinite(v) ? (v < 10 ? v.toFixed(2) : v.toFixed(1)) : '-');
 const int = (v: number) => Math.round(v).toLocaleString('en-US');
@@ -59,6 +64,52 @@ function row(m: Measured, express: Measured | undefined, store: string): string 
         : [`>= ${int(target.rps)} req/s`, m.rps >= target.rps];
   const cpu = Number.isFinite(m.cpuUsPerRequest) ? int(m.cpuUsPerRequest) : '-';
   return `| ${m.name} | ${store} | ${int(m.rps)} | ${ms(m.p50)} | ${ms(m.p99)} | ${ratio.toFixed(2)} | ${cpu} | ${Number.isFinite(cpuRatio) ? cpuRatio.toFixed(1) : '-'} | ${wanted} | ${met === '' ? '' : met ? 'yes' : '**no**'} | ${codes(m)} |`;
+}
+
+const pct = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`;
+
+function overheadSection(o: OverheadRun): string[] {
+  const rounds = o.pairs[0]?.rounds.length ?? 0;
+  const locations = o.pairs.find((p) => p.name === 'GET /v1/vpn/locations') ?? o.pairs[0];
+  const requestUs = (locations && summarise(locations)?.offUs) ?? Number.NaN;
+  const traceShare = o.traceHookNs / 1000 / requestUs;
+  const line = (name: string, variant: 'on' | 'metricsOnly' | 'offAgain', judged: boolean) => (p: OverheadPair) => {
+    const s = summarise(p, variant);
+    if (!s) return [];
+    const each = s.each.map(([a, b]) => `${int(a)} / ${int(b)}`).join(', ');
+    const met = s.overhead <= OVERHEAD_TARGET ? 'yes' : '**no**';
+    return [
+      `| ${p.name} | ${name} | ${int(s.onUs)} | ${int(s.offUs)} | ${pct(s.overhead)} | ${pct(s.min)} .. ${pct(s.max)} | ${each} | ${judged ? `<= ${OVERHEAD_TARGET * 100}%` : ''} | ${judged ? met : ''} |`,
+    ];
+  };
+  return [
+    '## Observability overhead',
+    '',
+    'The same requests on SQLite servers started side by side, with the settings above otherwise:',
+    '**ON** has metrics and request-scoped logging as in production (`METRICS_PORT` set, so every request is',
+    'counted and timed into the histogram; one JSON line per request; each request run in its log scope),',
+    '**OFF** has both switched off (`METRICS_PORT` unset: nothing counted, no process collectors;',
+    '`LOG_REQUESTS=0`: no request line, no scope). For the GET a third server has the metrics alone',
+    "(`METRICS_PORT` set, `LOG_REQUESTS=0`), to tell the two costs apart, and a fourth, OFF', is set up exactly",
+    'like OFF: its difference from OFF is the noise of the method in this run. Tracing is off on all (no `OTEL_*`).',
+    `Each request runs ${rounds} rounds of ${o.secondsPerRound} s per server (a 2 s warm-up on each server first, then 1 s before every`,
+    'measurement), ON and OFF always back to back, the order reversed every round; the µs are the medians of the rounds, the',
+    "overhead the median of each round's X / OFF - 1 (X: the configuration of the line), its range in the next column.",
+    '',
+    '| Request | X | X server CPU µs/req | OFF server CPU µs/req | overhead | range over the rounds | rounds X / OFF µs | target | met |',
+    '| --- | --- | ---: | ---: | ---: | --- | --- | --- | --- |',
+    ...o.pairs.flatMap(line('ON: metrics + request logging', 'on', true)),
+    ...o.pairs.flatMap(line('metrics only', 'metricsOnly', false)),
+    ...o.pairs.flatMap(line("OFF' (a second OFF server: the noise)", 'offAgain', false)),
+    '',
+    `Checks: the ON server's \`/metrics\` ${o.metricsCounted ? 'counted every measured request' : '**did not count the measured requests**'}; request lines in the logs: ON ${int(o.requestLines.on)}, the others ${int(o.requestLines.off)}.`,
+    '',
+    '| Tracing off (no `OTEL_*`: SDK not started) | per request | share of the OFF locations request | target | met |',
+    '| --- | ---: | ---: | --- | --- |',
+    `| span middleware, database and SMS wrappers | not installed (app.ts: only with a tracer) | 0 | | |`,
+    `| \`trace.getActiveSpan()\` for the log scope's traceId, on the API's no-op context (timed in the bench process) | ${o.traceHookNs.toFixed(0)} ns | ${(traceShare * 100).toFixed(3)}% | < ${TRACE_OFF_TARGET * 100}% | ${traceShare < TRACE_OFF_TARGET ? 'yes' : '**no**'} |`,
+    '',
+  ];
 }
 
 export function render(r: Report, tookSeconds: number): string {
@@ -87,7 +138,8 @@ export function render(r: Report, tookSeconds: number): string {
     '  not counted. Every server is its own process (`node server/main.ts`, or bench/baselines.ts for the',
     "  baselines), started by the run on a free loopback port. p50/p99 come from every response's own timing.",
     '- API server: NODE_ENV=test with TEST_MODE=1 (only to mint sessions through the bypass before measuring),',
-    '  VALIDATE_RESPONSES=0 (the production default), LOG_LEVEL=info (one JSON log line per request, to a file).',
+    '  VALIDATE_RESPONSES=0 (the production default), LOG_LEVEL=info (one JSON log line per request, to a file),',
+    '  METRICS_PORT=0 (metrics counted as in production, on a listener of a free port, not scraped while measured).',
     '  USER_RATE_LIMIT_PER_MINUTE and IP_RATE_LIMIT_PER_MINUTE are raised so nothing is refused, but both limits',
     '  still run: every measured request does the per-IP and (authenticated) per-user counter upsert.',
     `- Authenticated requests rotate over ${r.connections} users (real OTP sign-ins), each with its own access token`,
@@ -111,7 +163,8 @@ export function render(r: Report, tookSeconds: number): string {
     ...(r.postgres ?? []).map((m) => row(m, express, 'PostgreSQL')),
     '',
   );
-  if (!r.postgres) add('PostgreSQL was not reachable (or BENCH_PG=0): its lines are missing from this run.', '');
+  if (!r.postgres && r.sqlite.length > 0) add('PostgreSQL was not reachable (or BENCH_PG=0): its lines are missing from this run.', '');
+  if (r.overhead) add(...overheadSection(r.overhead));
   if (r.floods.length) {
     const probeRow = (f: FloodRun, p: ProbeResult, phase: string) => {
       const judged = f.label === 'default' && phase === 'during flood' && p.path === '/health';

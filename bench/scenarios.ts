@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { client } from '../test/support/http.ts';
 import { startServer, type ServerProcess } from '../test/support/server-process.ts';
 import { makeUsers, passwordAccounts, refreshTokens, type BenchUser } from './fixtures.ts';
+import type { Options } from 'autocannon';
 import { measure, type Measured } from './measure.ts';
 import { probe, type ProbeResult } from './probe.ts';
 
@@ -17,6 +18,7 @@ export interface BenchContext {
 
 // Limits are raised so they never refuse a bench request; they are still one DB upsert each
 // (per IP, then per user) on every measured request. Responses are not validated (production default).
+// Observability as in production: a metrics listener (so the counters count), one log line per request.
 export const API_ENV = {
   USER_RATE_LIMIT_PER_MINUTE: '1000000000',
   IP_RATE_LIMIT_PER_MINUTE: '1000000000',
@@ -26,6 +28,7 @@ export const API_ENV = {
   LOGIN_MAX_FAILURES_PER_ADDRESS: '1000000000',
   VALIDATE_RESPONSES: '0',
   LOG_LEVEL: 'info',
+  METRICS_PORT: '0',
 };
 
 export async function baseline(ctx: BenchContext, kind: 'raw' | 'express'): Promise<Measured> {
@@ -43,9 +46,40 @@ export async function baseline(ctx: BenchContext, kind: 'raw' | 'express'): Prom
   }
 }
 
-function rotating<T>(items: T[]): () => T {
+export function rotating<T>(items: T[]): () => T {
   let i = 0;
   return () => items[i++ % items.length]!;
+}
+
+type Requests = NonNullable<Options['requests']>;
+
+/** An authenticated GET, rotating over the users' access tokens. */
+export function authedGet(users: BenchUser[], path: string): Requests {
+  const next = rotating(users);
+  return [
+    {
+      method: 'GET',
+      path,
+      setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${next().accessToken}` } }),
+    },
+  ];
+}
+
+/** POST /v1/vpn/stats with cumulative counters that grow on every request, so each one really changes the row. */
+export function statsPosts(users: BenchUser[]): Requests {
+  const nextUser = rotating(users);
+  return [
+    {
+      method: 'POST',
+      path: '/v1/vpn/stats',
+      setupRequest: (req) => {
+        const u = nextUser();
+        u.seq += 1;
+        const body = JSON.stringify({ sessionId: u.vpnSessionId, bytesIn: u.seq * 4096, bytesOut: u.seq * 1024, duration: u.seq });
+        return { ...req, headers: { ...req.headers, authorization: `Bearer ${u.accessToken}`, 'content-type': 'application/json' }, body };
+      },
+    },
+  ];
 }
 
 export async function apiSuite(
@@ -67,44 +101,13 @@ export async function apiSuite(
   const url = server.url;
   const { connections, seconds } = ctx;
 
-  const authed = (path: string) => {
-    const next = rotating(users);
-    return [
-      {
-        method: 'GET',
-        path,
-        setupRequest: (req: { headers?: Record<string, string> }) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${next().accessToken}` } }),
-      },
-    ];
-  };
   ctx.log(`${label}: GET /v1/vpn/locations`);
-  rows.push(await measure('GET /v1/vpn/locations', { url, pid: server.pid, connections, duration: seconds, requests: authed('/v1/vpn/locations') }));
+  rows.push(await measure('GET /v1/vpn/locations', { url, pid: server.pid, connections, duration: seconds, requests: authedGet(users, '/v1/vpn/locations') }));
   ctx.log(`${label}: GET /v1/user/profile`);
-  rows.push(await measure('GET /v1/user/profile', { url, pid: server.pid, connections, duration: seconds, requests: authed('/v1/user/profile') }));
+  rows.push(await measure('GET /v1/user/profile', { url, pid: server.pid, connections, duration: seconds, requests: authedGet(users, '/v1/user/profile') }));
 
   ctx.log(`${label}: POST /v1/vpn/stats`);
-  const nextUser = rotating(users);
-  rows.push(
-    await measure('POST /v1/vpn/stats', {
-      url,
-      pid: server.pid,
-      connections,
-      duration: seconds,
-      requests: [
-        {
-          method: 'POST',
-          path: '/v1/vpn/stats',
-          setupRequest: (req) => {
-            const u = nextUser();
-            u.seq += 1;
-            // cumulative and growing, so every request really changes the row
-            const body = JSON.stringify({ sessionId: u.vpnSessionId, bytesIn: u.seq * 4096, bytesOut: u.seq * 1024, duration: u.seq });
-            return { ...req, headers: { ...req.headers, authorization: `Bearer ${u.accessToken}`, 'content-type': 'application/json' }, body };
-          },
-        },
-      ],
-    }),
-  );
+  rows.push(await measure('POST /v1/vpn/stats', { url, pid: server.pid, connections, duration: seconds, requests: statsPosts(users) }));
 
   ctx.log(`${label}: POST /v1/auth/refresh`);
   // Every request presents a token never used before: the successor another rotation returned.
@@ -207,7 +210,7 @@ export interface Startup {
 /** Spawn-to-ready and idle RSS, median of three, against the Express hello's. */
 export async function startup(ctx: BenchContext): Promise<Startup> {
   const samples: { cold: number; warm: number; rss: number; helloMs: number; helloRss: number }[] = [];
-  const env = { VALIDATE_RESPONSES: '0' };
+  const env = { VALIDATE_RESPONSES: '0', METRICS_PORT: '0' };
   for (let i = 0; i < 3; i++) {
     const file = join(ctx.work, `startup-${i}.db`);
     const cold = await startServer({ databaseUrl: `sqlite:${file}`, env, logFile: join(ctx.work, `startup-${i}-cold.log`) });

@@ -25,7 +25,7 @@ import { validateRequests } from './http/validation.ts';
 import type { Clock } from './lib/clock.ts';
 import { systemClock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
-import { createMetrics, type Metrics } from './lib/metrics.ts';
+import { createMetrics, noMetrics, type Metrics } from './lib/metrics.ts';
 import { tracedDb, tracedSms, traceRequests } from './lib/tracing.ts';
 import { createHasher } from './lib/passwords.ts';
 import { createLocalRateLimiter, createRateLimiter } from './lib/rate-limit.ts';
@@ -43,7 +43,7 @@ export interface AppOptions {
   logger: Logger;
   clock?: Clock;
   sms?: SmsSender;
-  /** The process's metrics (main serves them on METRICS_PORT); a fresh registry when omitted. */
+  /** The process's metrics (main serves them on METRICS_PORT); when omitted, a fresh registry if METRICS_PORT is set, else none (nothing counted). */
   metrics?: Metrics;
   /** Given when tracing is on (OTEL_*): spans for each request, statement and SMS. */
   tracer?: Tracer;
@@ -64,7 +64,7 @@ export function createApp(options: AppOptions) {
   const { config, logger, tracer } = options;
   const clock = options.clock ?? systemClock;
   const { sms: sender, outbox } = smsFor(config, logger, options.sms);
-  const metrics = options.metrics ?? createMetrics({ defaults: false });
+  const metrics = options.metrics ?? (config.metrics.port === undefined ? noMetrics() : createMetrics({ defaults: false }));
   const onRefuse = (limit: string) => metrics.rateLimited(limit);
   options.db.observe?.(metrics.db);
   const db = tracer ? tracedDb(options.db, tracer) : options.db;
@@ -107,7 +107,14 @@ export function createApp(options: AppOptions) {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
-  app.use(chain([apiHeaders(config.hstsMaxAge), ...(tracer ? [traceRequests(tracer)] : []), requestContext(logger, metrics), cors(config.corsOrigins)]));
+  app.use(
+    chain([
+      apiHeaders(config.hstsMaxAge),
+      ...(tracer ? [traceRequests(tracer)] : []),
+      requestContext(config.logRequests ? logger : undefined, metrics.enabled ? metrics : undefined),
+      cors(config.corsOrigins),
+    ]),
+  );
 
   const publicSpecJson = readFileSync(generated('openapi.public.json'));
   const publicSpecYaml = readFileSync(generated('openapi.public.yaml'));

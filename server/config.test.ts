@@ -35,6 +35,15 @@ describe('loadConfig', () => {
     expect([loadConfig({}).logPretty, loadConfig({ LOG_PRETTY: '1' }).logPretty, loadConfig({ LOG_PRETTY: '0' }).logPretty]).toEqual([undefined, true, false]);
   });
 
+  it('loadConfig_logRequests_onByDefaultOffByBooleanElseRefused', () => {
+    expect(loadConfig({}).logRequests).toBe(true);
+    expect(loadConfig({ LOG_REQUESTS: '' }).logRequests).toBe(true);
+    expect(['1', 'true', 'on'].map((v) => loadConfig({ LOG_REQUESTS: v }).logRequests)).toEqual([true, true, true]);
+    expect(['0', 'false', 'off', 'NO'].map((v) => loadConfig({ LOG_REQUESTS: v }).logRequests)).toEqual([false, false, false, false]);
+    expect(refusal({ LOG_REQUESTS: 'silent' })).toMatch(/LOG_REQUESTS/);
+    expect(refusal({ LOG_REQUESTS: '2' })).toMatch(/LOG_REQUESTS/);
+  });
+
   it('loadConfig_emptyEnvironment_hasTheDocumentedDefaults', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
@@ -56,6 +65,7 @@ describe('loadConfig', () => {
       bodyLimit: '100kb',
       validateResponses: true,
       logLevel: 'info',
+      logRequests: true,
       sms: { provider: 'console', twilio: { baseUrl: 'https://api.twilio.com' } },
       defaultDataQuota: 10 * 1024 ** 3,
       maxCustomConfigs: 20,

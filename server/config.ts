@@ -24,6 +24,8 @@ export interface Config {
   readonly bodyLimit: string;
   readonly validateResponses: boolean;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** The line per request and the request's log scope (requestId/operationId on its lines); false = neither. */
+  readonly logRequests: boolean;
   readonly sms: {
     readonly provider: 'console' | 'twilio';
     readonly twilio: { readonly accountSid: string; readonly authToken: string; readonly from: string; readonly baseUrl: string };
@@ -49,7 +51,7 @@ export interface Config {
     readonly loginFailuresSeconds: number;
     readonly sessionsSeconds: number;
   };
-  /** GET /metrics on its own listener; `port` undefined = off (docs/operations.md). */
+  /** GET /metrics on its own listener; `port` undefined = off: nothing is counted (docs/operations.md). */
   readonly metrics: { readonly port: number | undefined; readonly host: string };
   /** pino-pretty instead of JSON lines; undefined: main decides (a terminal in development). */
   readonly logPretty: boolean | undefined;
@@ -211,6 +213,7 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimit,
     validateResponses: bool(env, 'VALIDATE_RESPONSES', !production),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'info'),
+    logRequests: bool(env, 'LOG_REQUESTS', true),
     sms: { provider: smsProvider, twilio },
     defaultDataQuota: int(env, 'DEFAULT_DATA_QUOTA', 10_737_418_240, 0),
     maxCustomConfigs: int(env, 'MAX_CUSTOM_CONFIGS', 20, 1, 100),

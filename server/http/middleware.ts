@@ -21,20 +21,24 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /**
  * Accepts a client's X-Request-Id only when short and safe (it ends up in logs); the rest of the
- * request runs in its log scope, so every line it logs names it.
+ * request runs in its log scope, so every line it logs names it. Without `logger` (LOG_REQUESTS=0)
+ * there is no request line and no scope, without `metrics` (METRICS_PORT unset) nothing is
+ * counted: with both off the request only gets its headers here.
  */
-export function requestContext(logger: Logger, metrics?: Metrics): RequestHandler {
+export function requestContext(logger: Logger | undefined, metrics?: Metrics): RequestHandler {
   return (req, res, next) => {
     const given = req.get('x-request-id');
     const id = given && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader('X-Request-Id', id);
     res.setHeader('Cache-Control', 'no-store');
+    if (!logger && !metrics) return next();
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       metrics?.request(req.operationId, req.method, res.statusCode, ms / 1000);
-      logger.info('request', { requestId: id, operationId: req.operationId, method: req.method, path: req.path, status: res.statusCode, ms });
+      logger?.info('request', { requestId: id, operationId: req.operationId, method: req.method, path: req.path, status: res.statusCode, ms });
     });
+    if (!logger) return next();
     runInRequestScope({ requestId: id, req, traceId: trace.getActiveSpan()?.spanContext().traceId }, next);
   };
 }

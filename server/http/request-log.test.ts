@@ -17,11 +17,12 @@ describe('request-scoped logs', () => {
   let h: Harness | undefined;
   afterEach(async () => h?.close());
 
-  async function start(sms: (logger: ReturnType<typeof createLogger>) => SmsSender) {
+  async function start(sms: (logger: ReturnType<typeof createLogger>) => SmsSender, env: Record<string, string> = {}) {
     const lines: string[] = [];
     const logger = createLogger('info', (line) => lines.push(line));
-    h = await startHarness('sqlite', {}, { logger, sms: sms(logger) });
-    return { h, story: (id: string) => lines.map((l) => JSON.parse(l) as Line).filter((l) => l.requestId === id) };
+    h = await startHarness('sqlite', env, { logger, sms: sms(logger) });
+    const all = () => lines.map((l) => JSON.parse(l) as Line);
+    return { h, all, story: (id: string) => all().filter((l) => l.requestId === id) };
   }
 
   it('log_serviceLinesDuringARequest_carryItsRequestIdAndOperationId', async () => {
@@ -49,6 +50,18 @@ describe('request-scoped logs', () => {
     const lines = story('req-sms-3');
     expect(lines.map((l) => l.msg)).toEqual(['sms.console', 'request']);
     expect(lines[0]).toMatchObject({ operationId: 'sendOtp', to: '+14155552671' });
+  });
+
+  it('log_logRequestsOff_noRequestLineAndServiceLinesWithoutTheScope', async () => {
+    const failing: SmsSender = { send: () => Promise.reject(new Error('provider down')) };
+    const { h, all } = await start(() => failing, { LOG_REQUESTS: '0' });
+    const sent = await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: '+14155552671' }, headers: { 'x-request-id': 'req-off-4' } });
+    expect([sent.status, sent.headers.get('x-request-id')]).toEqual([503, 'req-off-4']);
+    await new Promise((resolve) => setImmediate(resolve));
+    const lines = all();
+    expect(lines.map((l) => l.msg)).toEqual(['sms.failed']);
+    expect(lines[0]).not.toHaveProperty('requestId');
+    expect(lines[0]).not.toHaveProperty('operationId');
   });
 
   it('log_linesOutsideAnyRequest_haveNoRequestId', async () => {

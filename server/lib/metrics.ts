@@ -130,6 +130,8 @@ export function createMetrics(options: { registry?: Registry; defaults?: boolean
   const batchOf = { write: batches.labels({ kind: 'write' }), transaction: batches.labels({ kind: 'transaction' }) };
 
   return {
+    /** False only for noMetrics(): the request path then skips the per-request timing. */
+    enabled: true as boolean,
     registry,
     sources,
     /** One answered request; operation is the contract's operationId, or "none" off the contract. */
@@ -163,6 +165,28 @@ export function createMetrics(options: { registry?: Registry; defaults?: boolean
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * Metrics switched off (METRICS_PORT unset): the same calls doing nothing, an empty registry,
+ * no default process collectors (event-loop monitor, GC observer).
+ */
+export function noMetrics(): Metrics {
+  const none = () => {};
+  return {
+    enabled: false,
+    registry: new Registry(),
+    sources: {},
+    request: none,
+    otpSend: none,
+    otpCheck: none,
+    signIn: none,
+    lockout: none,
+    refresh: none,
+    hasher: { waited: none, refused: none },
+    db: { queryError: none, batch: none },
+    rateLimited: none,
+  };
+}
 
 /**
  * The E.164 country calling code ("44", "1"): at most a few hundred values, so a bounded label
