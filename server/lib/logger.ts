@@ -54,10 +54,14 @@ export function redact(value: unknown, depth = 0, seen?: WeakSet<object>): unkno
 }
 
 /**
- * Lines written to stdout once per turn of the event loop instead of one write each: under load
- * a write per request line cost more than the rest of the logging. Whatever is still buffered
- * is written synchronously when the process exits.
+ * Lines written to stdout in batches: at most every FLUSH_MS, or at once past FLUSH_BYTES, instead
+ * of one write per line (under load a write per request line cost more than the rest of the
+ * logging; even one write per event-loop turn was most of the cost of a request line). Other
+ * lines are written at once, and whatever is buffered is written synchronously when the
+ * process exits, so a crash loses no line that explains it.
  */
+const FLUSH_MS = 50;
+const FLUSH_BYTES = 64 * 1024;
 let stdout: ((line: string) => void) | undefined;
 export function batchedStdout(): (line: string) => void {
   stdout ??= batchedWriter();
@@ -66,7 +70,10 @@ export function batchedStdout(): (line: string) => void {
 
 function batchedWriter(): (line: string) => void {
   let buffer = '';
+  let timer: NodeJS.Timeout | undefined;
   const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
     if (buffer === '') return;
     const out = buffer;
     buffer = '';
@@ -77,8 +84,11 @@ function batchedWriter(): (line: string) => void {
     buffer = '';
   });
   return (line) => {
-    if (buffer === '') setImmediate(flush);
     buffer += line;
+    // Only the line per request is held back; every other line (start-up, shutdown, warnings,
+    // errors) is written at once, with what is buffered before it.
+    if (buffer.length >= FLUSH_BYTES || !line.includes('"msg":"request"')) return flush();
+    timer ??= setTimeout(flush, FLUSH_MS).unref();
   };
 }
 
