@@ -3,7 +3,8 @@
 import { join } from 'node:path';
 import { ROOT } from '../../../scripts/lib/root.ts';
 import { startServer as startProcess, type ServerProcess } from '../../../test/support/server-process.ts';
-import { phoneNumber } from '../../../test/support/flows.ts';
+import { pendingOtp, phoneNumber } from '../../../test/support/flows.ts';
+import { client } from '../../../test/support/http.ts';
 
 // BARQNET_SERVER_MAIN runs the suites against another checkout of the server (e.g. a release).
 export const SERVER_MAIN = process.env['BARQNET_SERVER_MAIN'] ?? join(ROOT, 'server', 'main.ts');
@@ -41,12 +42,10 @@ export function uniquePhone(): string {
 
 /** The code the server sent to `phoneNumber`, read through the test-mode bypass (internal: not in the SDK's types); it sends none while one is pending. */
 export async function sentCode(baseUrl: string, phoneNumber: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/v1/test/auth/bypass`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ phoneNumber, testMode: true }),
-  });
-  const body = (await response.json()) as { testOtp?: string };
-  if (!response.ok || !body.testOtp) throw new Error(`bypass failed: ${JSON.stringify(body)}`);
-  return body.testOtp;
+  const c = client(baseUrl);
+  try {
+    return (await pendingOtp(c, phoneNumber)).otp;
+  } finally {
+    c.close();
+  }
 }
