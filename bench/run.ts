@@ -8,7 +8,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN_URL, createDatabase, queryOnce } from '../test/support/postgres.ts';
+import { TEST_DATABASE_URL } from '../server/db/testing.ts';
+import { createDatabase, queryOnce } from '../test/support/postgres.ts';
 import { machineInfo, waitForQuiet } from './machine.ts';
 import { failures } from './measure.ts';
 import { overhead } from './overhead.ts';
@@ -38,7 +39,7 @@ const ctx: BenchContext = {
 };
 
 const pgReachable = () =>
-  queryOnce(ADMIN_URL, 'SELECT 1').then(
+  queryOnce(TEST_DATABASE_URL, 'SELECT 1').then(
     () => true,
     () => false,
   );

@@ -6,24 +6,17 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../server/config.ts';
 import { loadSpec } from '../server/http/spec.ts';
 import { createLogger } from '../server/lib/logger.ts';
+import { freePort } from './lib/free-port.ts';
 import { createMockFront } from './mock-front.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 const SPEC = root('generated/openapi.public.json');
 const PRISM = root('node_modules/@stoplight/prism-cli/dist/index.js');
-
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((ok, fail) => probe.once('error', fail).listen(0, '127.0.0.1', ok));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((ok) => probe.close(ok));
-  return port;
-}
 
 async function main(): Promise<void> {
   const env = process.env;

@@ -57,7 +57,7 @@ const docs = (file: string) => new URL(`../docs/${file}`, import.meta.url);
 function smsFor(config: Config, logger: Logger, given: SmsSender | undefined): { sms: SmsSender; outbox: TestOutbox | undefined } {
   const sms = given ?? (config.testMode ? testOutbox() : config.sms.provider === 'twilio' ? twilioSender(config.sms.twilio) : consoleSender(logger));
   // The bypass reads the outbox, so only test mode ever has one.
-  return { sms, outbox: config.testMode && 'latest' in sms ? (sms as TestOutbox) : undefined };
+  return { sms, outbox: config.testMode && 'latestCode' in sms ? (sms as TestOutbox) : undefined };
 }
 
 export function createApp(options: AppOptions) {

@@ -6,6 +6,7 @@ import { ROOT } from './root.ts';
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { codeIn } from '../../server/sms/sms.ts';
 import { firstJson, shapeProblems, shownShape, type Command } from './snippets.ts';
 
 const root = ROOT;
@@ -67,7 +68,7 @@ export class Terminal {
     if (stems.length > 0) out = out.replace(new RegExp(`(${stems.join('|')})(?:\\.\\.\\.)?`, 'g'), (stem) => this.#values.get(stem.replace(/\.\.\.$/, ''))!);
     const phone = /"phoneNumber":\s*"(\+\d+)"/.exec(out)?.[1];
     if (phone && out.includes(this.targets.server))
-      out = out.replace(/("otp":\s*")\d{6}(")/, (all, a: string, b: string) => `${a}${latestCode(this.targets.serverLog(), phone) ?? '000000'}${b}`);
+      out = out.replace(/("otp":\s*")\d{6}(")/, (all, a: string, b: string) => `${a}${latestCode(this.targets.serverLog(), phone)}${b}`);
     return out;
   }
 
@@ -136,17 +137,18 @@ function bash(
 
 const normalise = (text: string) => text.replace(/\s+/g, ' ').toLowerCase();
 
-/** The last code the console SMS sender logged for `phone` (`make start` without TEST_MODE). */
-export function latestCode(log: string, phone: string): string | undefined {
-  let code: string | undefined;
+/** The last code the console SMS sender logged for `phone` (`make start` without TEST_MODE); throws when none was. */
+export function latestCode(log: string, phone: string): string {
+  let text: string | undefined;
   for (const line of log.split('\n')) {
     if (!line.includes('"sms.console"')) continue;
     try {
       const entry = JSON.parse(line) as { to?: string; text?: string };
-      if (entry.to === phone) code = /\b(\d{6})\b/.exec(entry.text ?? '')?.[1] ?? code;
+      if (entry.to === phone && entry.text !== undefined) text = entry.text;
     } catch {
       // not a JSON line
     }
   }
-  return code;
+  if (text === undefined) throw new Error(`the server logged no SMS to ${phone}: the command's code cannot be filled in`);
+  return codeIn(text);
 }

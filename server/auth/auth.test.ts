@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../db/testing.ts';
+import { testOutbox } from '../sms/sms.ts';
 import { count, startHarness, type Harness } from '../test/harness.ts';
 
 const PHONE = '+14155552671';
@@ -179,6 +180,17 @@ for (const dialect of DIALECTS) {
       const res = await h.request('POST', '/v1/test/auth/bypass', { body: { phoneNumber: PHONE, testMode: true } });
       expect(res.body.accountExists).toBe(true);
       expect((await h.request('GET', '/v1/user/profile', { token: res.body.accessToken })).status).toBe(200);
+    });
+
+    it('testBypass_pendingCodeThisOutboxNeverSaw_failsInsteadOfInventingOne', async () => {
+      // another instance sent the pending code: this one's outbox holds no message for the number
+      const outbox = testOutbox();
+      await h.close();
+      h = await startHarness(dialect, {}, { sms: { ...outbox, send: async () => {} } });
+      expect((await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: PHONE } })).status).toBe(200);
+      const res = await h.request('POST', '/v1/test/auth/bypass', { body: { phoneNumber: PHONE, testMode: true } });
+      expect(res.status).toBe(500);
+      expect(res.body).toMatchObject({ success: false, error: 'SERVER_ERROR' });
     });
   });
 }

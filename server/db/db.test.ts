@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startProxy } from '../../test/support/tcp-proxy.ts';
 import { DatabaseUnavailableError, isUniqueViolation, openDb, type Db, type Queryable, type Tx } from './index.ts';
 import { migrate } from './migrate.ts';
 import { migrations, type Migration } from './migrations.ts';
@@ -283,36 +283,22 @@ for (const dialect of DIALECTS) {
       it('works again once PostgreSQL is back', async () => {
         // a TCP proxy in front of the server stands in for stopping and restarting it
         const target = new URL(TEST_DATABASE_URL);
-        const sockets = new Set<Socket>();
-        const proxy = createServer((client) => {
-          const upstream = connect(Number(target.port || 5432), target.hostname);
-          for (const s of [client, upstream]) {
-            sockets.add(s);
-            s.on('error', () => {}).on('close', () => sockets.delete(s));
-          }
-          client.pipe(upstream).pipe(client);
-        });
-        const listen = (port = 0) => new Promise<number>((resolve) => proxy.listen(port, '127.0.0.1', () => resolve((proxy.address() as AddressInfo).port)));
-        const port = await listen();
+        const proxy = await startProxy({ host: target.hostname, port: Number(target.port || 5432) });
         const url = new URL(TEST_DATABASE_URL);
-        url.port = String(port);
+        url.port = String(proxy.port);
         url.pathname = `/${(await db.one<{ name: string }>('SELECT current_database() AS name'))!.name}`;
         const viaProxy = await openDb(url.toString(), { migrate: false });
         try {
           expect(await viaProxy.one('SELECT 1 AS x')).toEqual({ x: 1 });
-          await new Promise((resolve) => {
-            proxy.close(resolve);
-            for (const s of sockets) s.destroy();
-          });
+          proxy.cut();
           await expect(viaProxy.one('SELECT 1 AS x')).rejects.toBeInstanceOf(DatabaseUnavailableError);
           await expect(viaProxy.transaction(async () => 1)).rejects.toBeInstanceOf(DatabaseUnavailableError);
-          await listen(port);
+          proxy.restore();
           expect(await viaProxy.one('SELECT 1 AS x')).toEqual({ x: 1 });
           expect(await viaProxy.transaction(async (tx) => tx.one('SELECT 2 AS x'))).toEqual({ x: 2 });
         } finally {
           await viaProxy.close();
-          await new Promise((resolve) => proxy.close(resolve));
-          for (const s of sockets) s.destroy();
+          await proxy.close();
         }
       });
     }

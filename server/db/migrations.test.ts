@@ -1,13 +1,13 @@
 // Upgrades of a database that holds data: each migration keeps what the earlier schema stored.
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createDatabase } from '../../test/support/postgres.ts';
 import { openDb, type Db, type Dialect } from './index.ts';
 import { migrate } from './migrate.ts';
 import { migrations } from './migrations.ts';
-import { DIALECTS, TEST_DATABASE_URL } from './testing.ts';
+import { DIALECTS, removeSqlite } from './testing.ts';
 
 const T0 = 1_700_000_000_123;
 
@@ -20,22 +20,17 @@ async function blankDb(dialect: Dialect): Promise<{ db: Db; drop: () => Promise<
       db,
       drop: async () => {
         await db.close();
-        for (const suffix of ['', '-wal', '-shm', '-limits', '-limits-wal', '-limits-shm']) rmSync(file + suffix, { force: true });
+        removeSqlite(file);
       },
     };
   }
-  const name = `barqnet_mig_${randomUUID().replaceAll('-', '')}`;
-  const admin = await openDb(TEST_DATABASE_URL, { migrate: false });
-  await admin.run(`CREATE DATABASE ${name}`);
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `/${name}`;
-  const db = await openDb(url.toString(), { migrate: false });
+  const temp = await createDatabase('barqnet_mig');
+  const db = await openDb(temp.url, { migrate: false });
   return {
     db,
     drop: async () => {
       await db.close();
-      await admin.run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.close();
+      await temp.drop();
     },
   };
 }

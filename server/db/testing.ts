@@ -21,8 +21,15 @@ export const DIALECTS: Dialect[] = (process.env.TEST_DIALECTS ?? 'sqlite,postgre
     return false;
   });
 
-/** Admin connection used to create the per-worker test databases. */
+/** Admin connection used to create the per-worker and throw-away test databases. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
+
+/** The URL of database `name` on the test server. */
+export function testDatabaseUrl(name: string): string {
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
 
 /** A migrated, empty database; close() it when done (SQLite also deletes its files). */
 export async function freshDb(dialect: Dialect): Promise<Db> {
@@ -75,15 +82,14 @@ async function prepareWorkerDatabase(): Promise<{ url: string; tables: string }>
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${name}`);
 
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `/${name}`;
-  const db = await openDb(url.toString());
+  const url = testDatabaseUrl(name);
+  const db = await openDb(url);
   try {
     const rows = await db.all<{ name: string }>(
       `SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) AS name FROM pg_tables
        WHERE schemaname IN ('public', 'limits') AND tablename <> 'schema_migrations' ORDER BY 1`,
     );
-    return { url: url.toString(), tables: rows.map((r) => r.name).join(', ') };
+    return { url, tables: rows.map((r) => r.name).join(', ') };
   } finally {
     await db.close();
   }

@@ -15,9 +15,18 @@ export function consoleSender(logger: Logger): SmsSender {
   };
 }
 
+/** The 6-digit code an SMS carries. Throws when it carries none: a caller must never guess one. */
+export function codeIn(text: string): string {
+  const code = /\b(\d{6})\b/.exec(text)?.[1];
+  if (code === undefined) throw new Error(`the SMS carries no 6-digit code: ${JSON.stringify(text.slice(0, 80))}`);
+  return code;
+}
+
 /** Keeps the last message per number so the test bypass can hand the real code to automated clients. */
 export interface TestOutbox extends SmsSender {
   latest(to: string): string | undefined;
+  /** The code in the last message to `to`; throws when none was sent or it carries none. */
+  latestCode(to: string): string;
 }
 
 export function testOutbox(): TestOutbox {
@@ -27,6 +36,11 @@ export function testOutbox(): TestOutbox {
       messages.set(to, text);
     },
     latest: (to) => messages.get(to),
+    latestCode(to) {
+      const text = messages.get(to);
+      if (text === undefined) throw new Error(`no SMS was sent to ${to} by this process`);
+      return codeIn(text);
+    },
   };
 }
 

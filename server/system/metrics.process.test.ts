@@ -1,18 +1,13 @@
 // The real server process: no metrics listener unless METRICS_PORT is set, then one on loopback
 // that answers GET /metrics, apart from the API port (which knows no /metrics).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startServer } from '../../test/support/server-process.ts';
 
 describe('metrics listener (server process)', () => {
-  const work = mkdtempSync(join(tmpdir(), 'barqnet-metrics-'));
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
   const lineOf = (logs: string[], msg: string) => logs.map((l) => JSON.parse(l) as { msg: string; url?: string }).find((l) => l.msg === msg);
 
   it('metrics_unset_noListenerAndNoPathOnTheApiPort', async () => {
-    const server = await startServer({ databaseUrl: `sqlite:${join(work, 'off.db')}` });
+    const server = await startServer();
     try {
       expect(lineOf(server.logs(), 'metrics.listening')).toBeUndefined();
       expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
@@ -22,7 +17,7 @@ describe('metrics listener (server process)', () => {
   });
 
   it('metrics_portSet_servedOnLoopbackWithTheRequestsCounted', async () => {
-    const server = await startServer({ databaseUrl: `sqlite:${join(work, 'on.db')}`, env: { METRICS_PORT: '0' } });
+    const server = await startServer({ env: { METRICS_PORT: '0' } });
     try {
       await new Promise((resolve) => setTimeout(resolve, 50)); // the line after `listening`
       const url = lineOf(server.logs(), 'metrics.listening')?.url;

@@ -11,6 +11,7 @@ import { fakeClock } from '../lib/clock.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import { testOutbox, type SmsSender } from '../sms/sms.ts';
+import { signUp, verifyPhone } from '../../test/support/flows.ts';
 import { seedLocations } from '../vpn/vpn.service.ts';
 
 export interface Reply<T = any> {
@@ -89,11 +90,7 @@ export async function startHarness(dialect: Dialect, env: Record<string, string>
     return { status: response.status, body: text && json ? JSON.parse(text) : text || undefined, headers: response.headers };
   };
 
-  const lastCode = (phone: string) => {
-    const code = /\b(\d{6})\b/.exec(outbox.latest(phone) ?? '')?.[1];
-    if (!code) throw new Error(`no SMS was sent to ${phone}`);
-    return code;
-  };
+  const lastCode = (phone: string) => outbox.latestCode(phone);
 
   const sendOtp: Harness['sendOtp'] = async (phone) => {
     const sent = await request('POST', '/v1/auth/otp/send', { body: { phoneNumber: phone } });
@@ -101,26 +98,18 @@ export async function startHarness(dialect: Dialect, env: Record<string, string>
     return { sessionId: sent.body.sessionId as string, code: lastCode(phone) };
   };
 
-  const verificationToken: Harness['verificationToken'] = async (phone) => {
+  const fromOutbox = async (phone: string) => {
     const { sessionId, code } = await sendOtp(phone);
-    const verified = await request('POST', '/v1/auth/otp/verify', { body: { phoneNumber: phone, otp: code, sessionId } });
-    if (verified.status !== 200) throw new Error(`verifyOtp ${verified.status}: ${JSON.stringify(verified.body)}`);
-    return verified.body.verificationToken as string;
+    return { otp: code, sessionId };
   };
-
-  const register: Harness['register'] = async (phone, options = {}) => {
-    const registered = await request('POST', '/v1/auth/register', {
-      body: {
-        phoneNumber: phone,
-        password: options.password ?? 'SecurePass123',
-        verificationToken: await verificationToken(phone),
-        deviceId: options.deviceId ?? 'test-device-1',
-        deviceInfo: { platform: 'android', name: 'Test phone' },
-      },
-    });
-    if (registered.status !== 201) throw new Error(`register ${registered.status}: ${JSON.stringify(registered.body)}`);
-    return registered.body;
-  };
+  const verificationToken: Harness['verificationToken'] = (phone) => verifyPhone({ request }, phone, fromOutbox);
+  const register: Harness['register'] = (phone, options = {}) =>
+    signUp(
+      { request },
+      phone,
+      { password: options.password ?? 'SecurePass123', deviceId: options.deviceId ?? 'test-device-1', deviceInfo: { platform: 'android', name: 'Test phone' } },
+      fromOutbox,
+    );
 
   return {
     url,

@@ -1,9 +1,9 @@
-// Throw-away PostgreSQL databases for tests that run whole server processes: each gets its own
-// `barqnet_sys_<random>` database, created through the admin URL and dropped after.
+// Throw-away PostgreSQL databases for tests that need one of their own (server processes, the
+// migrations, the soak): each gets a `<prefix>_<random>` database, created through the admin URL
+// (TEST_DATABASE_URL) and dropped after.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-
-export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
+import { TEST_DATABASE_URL, testDatabaseUrl } from '../../server/db/testing.ts';
 
 export interface TempDatabase {
   name: string;
@@ -13,32 +13,20 @@ export interface TempDatabase {
   drop(): Promise<void>;
 }
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
 export async function createDatabase(prefix = 'barqnet_sys'): Promise<TempDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  await queryOnce(TEST_DATABASE_URL, `CREATE DATABASE ${name}`);
+  const url = testDatabaseUrl(name);
   return {
     name,
-    url: url.toString(),
+    url,
     urlVia(host, port) {
       const via = new URL(url);
       via.hostname = host;
       via.port = String(port);
       return via.toString();
     },
-    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () => queryOnce(TEST_DATABASE_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(() => undefined),
   };
 }
 

@@ -1,11 +1,12 @@
 // Runs the real server (`node server/main.ts`) as a child process on a free port, with the same
-// node binary as the caller, and waits until /ready answers. Used by the system tests, the soak
-// and the benchmarks. Every child is also killed when the parent exits, so none outlives a run.
+// node binary as the caller, and waits until /ready answers. Used by the system tests, the SDK's
+// tests, scripts/with-server, the soak and the benchmarks. Every child is also killed when the parent exits, so none outlives a run.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../../scripts/lib/root.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const alive = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of alive) child.kill('SIGKILL');
@@ -35,7 +36,8 @@ export interface ServerProcess {
 }
 
 export interface StartOptions {
-  databaseUrl: string;
+  /** Default: a new SQLite file in a temporary folder, removed once the process has exited. */
+  databaseUrl?: string;
   /** Script to run instead of server/main.ts (the bench baselines). */
   script?: string;
   args?: string[];
@@ -44,6 +46,9 @@ export interface StartOptions {
   /** Polled until it answers 200; default /ready. */
   readyPath?: string;
   env?: Record<string, string>;
+  /** Start from the caller's whole environment instead of PATH, HOME, TMPDIR, LANG and TZ (the test
+   *  defaults and `env` still win): scripts/with-server, whose callers configure the server that way. */
+  inheritEnv?: boolean;
   /** Send stdout to this file instead of a pipe (benchmarks: the load generator must not parse logs). */
   logFile?: string;
   timeoutMs?: number;
@@ -60,14 +65,15 @@ function baseEnv(): Record<string, string> {
   return env;
 }
 
-export async function startServer(options: StartOptions): Promise<ServerProcess> {
+export async function startServer(options: StartOptions = {}): Promise<ServerProcess> {
   // generous: on a machine busy with other work a start can take many seconds
   const timeoutMs = options.timeoutMs ?? 60_000;
   if (options.env?.LOG_LEVEL && options.env.LOG_LEVEL !== 'info' && options.env.LOG_LEVEL !== 'debug') {
     throw new Error('startServer reads the port from the `listening` line: LOG_LEVEL must stay info or debug');
   }
+  const scratch = options.databaseUrl === undefined ? mkdtempSync(join(tmpdir(), 'barqnet-server-')) : undefined;
   const env = {
-    ...baseEnv(),
+    ...(options.inheritEnv ? process.env : baseEnv()),
     NODE_ENV: 'test',
     TEST_MODE: '1',
     // One secret for every instance of a test: tokens must survive a restart and cross instances.
@@ -75,7 +81,7 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
-    DATABASE_URL: options.databaseUrl,
+    DATABASE_URL: options.databaseUrl ?? `sqlite:${join(scratch!, 'test.db')}`,
     ...options.env,
   };
   // a fresh file each time: an older `listening` line in it would name another port
@@ -112,6 +118,7 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
   const exited = new Promise<Exit>((resolve) => {
     child.once('exit', (code, signal) => {
       alive.delete(child);
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
       resolve({ code, signal });
     });
   });

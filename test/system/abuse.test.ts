@@ -1,17 +1,12 @@
 // One abusive client fires 1,000 requests in a burst; the limits (at their defaults: 100 per
 // user and 600 per IP per minute) stop it, and another user on another address is untouched.
 // Clients bind distinct loopback addresses, so the per-IP limit sees real, different IPs.
-import { removeSqlite } from '../../server/db/testing.ts';
-import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { phoneNumber, signInWithOtp, type Session } from '../support/flows.ts';
 import { client, type Client, type Reply } from '../support/http.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 
 const BURST = 1_000;
-const file = join(tmpdir(), `barqnet-abuse-${randomUUID()}.db`);
 
 /** `count` requests, `width` at a time, as fast as the server answers. */
 async function burst(count: number, width: number, send: () => Promise<Reply>): Promise<Reply[]> {
@@ -58,12 +53,11 @@ describe('abusive client', () => {
   };
 
   beforeAll(async () => {
-    server = await startServer({ databaseUrl: `sqlite:${file}` });
+    server = await startServer();
   });
   afterAll(async () => {
     clients.forEach((c) => c.close());
     await server?.stop();
-    removeSqlite(file);
   });
 
   it('userBurstOfThousand_limitedAt100_otherUserUnaffected', async () => {

@@ -3,10 +3,10 @@
 // While it is gone /ready says so and requests get the 503 envelope quickly; when it returns the
 // same process serves again, no restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../server/db/testing.ts';
+import { DIALECTS, TEST_DATABASE_URL } from '../../server/db/testing.ts';
 import { connectVpn, phoneNumber, signInWithOtp, type Session } from '../support/flows.ts';
 import { client, type Client } from '../support/http.ts';
-import { ADMIN_URL, createDatabase, type TempDatabase } from '../support/postgres.ts';
+import { createDatabase, type TempDatabase } from '../support/postgres.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { startProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
@@ -20,7 +20,7 @@ describe.runIf(DIALECTS.includes('postgres'))('PostgreSQL outage', () => {
 
   beforeAll(async () => {
     db = await createDatabase();
-    const target = new URL(ADMIN_URL);
+    const target = new URL(TEST_DATABASE_URL);
     proxy = await startProxy({ host: target.hostname, port: Number(target.port || 5432) });
     server = await startServer({ databaseUrl: db.urlVia('127.0.0.1', proxy.port) });
     c = client(server.url);

@@ -4,10 +4,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO, startServer, uniquePhone } from './processes.ts';
+import { ROOT } from '../../../scripts/lib/root.ts';
+import { startServer, uniquePhone } from './processes.ts';
 
-const PKG = join(REPO, 'clients', 'typescript');
-const TSC = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
+const PKG = join(ROOT, 'clients', 'typescript');
+const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
 /** A Node 20-23 binary: NODE20 (make build-tests installs node@20 when the machine has none), else the system Node. */
 function olderNode(): string {

@@ -1,9 +1,9 @@
 // Drives the `barqnet` CLI as a child process: answer prompts as they appear, collect the output.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO } from './processes.ts';
+import { ROOT } from '../../../scripts/lib/root.ts';
 
-export const CLI_SOURCE = join(REPO, 'clients', 'typescript', 'src', 'cli.ts');
+export const CLI_SOURCE = join(ROOT, 'clients', 'typescript', 'src', 'cli.ts');
 
 export interface CliResult {
   code: number | null;

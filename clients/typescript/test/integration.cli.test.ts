@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliRun, runCli } from './cli-runner.ts';
-import { freePort, sentCode as sentCodeAt, startServer, uniquePhone, type Running } from './processes.ts';
+import { freePort } from '../../../scripts/lib/free-port.ts';
+import { sentCode as sentCodeAt, startServer, uniquePhone, type Running } from './processes.ts';
 
 const PASSWORD = 'SecurePass123!';
 
