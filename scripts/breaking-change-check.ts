@@ -7,6 +7,7 @@
 //   node scripts/breaking-change-check.ts --release  freeze it as openapi/releases/<version>.yaml
 //                                                    (--force to replace an existing release)
 import { ROOT } from './lib/root.ts';
+import { specOperations } from './lib/spec-operations.ts';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -89,11 +90,12 @@ export function bodiesMadeRequired(base: string, revision: string): string[] {
     const named = body?.$ref?.replace('#/components/requestBodies/', '');
     return Boolean(named ? doc.components?.requestBodies?.[named]?.required : body?.required);
   };
-  return Object.entries(after.paths ?? {}).flatMap(([path, item]) =>
-    Object.entries(item)
-      .filter(([method, op]) => before.paths?.[path]?.[method] && required(after, op) && !required(before, before.paths[path][method]))
-      .map(([method]) => `${method.toUpperCase()} ${path}: the request body is now required`),
-  );
+  return specOperations(after)
+    .filter(({ path, method, operation }) => {
+      const earlier = before.paths?.[path]?.[method];
+      return earlier !== undefined && required(after, operation) && !required(before, earlier);
+    })
+    .map(({ path, method }) => `${method.toUpperCase()} ${path}: the request body is now required`);
 }
 
 export function checkBreaking(base: string, revision: string, changelog = CHANGELOG): GateResult {

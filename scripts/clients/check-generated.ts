@@ -2,6 +2,7 @@
 // enum schema a model, in each generated client. The only check Swift and Dart get here (no
 // compiler for them on this machine); Kotlin, Java and Python are also compiled and run.
 import { ROOT } from '../lib/root.ts';
+import { specOperations } from '../lib/spec-operations.ts';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -39,8 +40,8 @@ const LANGS = {
   dart: { apis: 'lib/src/api', models: 'lib/src/model', method: (op: string) => ` ${op}(`, file: (s: string) => `${snake(s)}.dart` },
 };
 
-const operations = Object.values(spec.paths)
-  .flatMap((item) => Object.values(item).map((op) => op.operationId))
+const operations = specOperations(spec)
+  .map(({ operation }) => operation.operationId)
   .filter((id): id is string => !!id);
 const models = Object.entries(spec.components.schemas)
   .filter(([, s]) => s.type === 'object' || s.enum)

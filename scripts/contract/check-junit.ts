@@ -4,11 +4,11 @@
 // Usage: node scripts/contract/check-junit.ts <openapi.json> <junit.xml>
 import { readFileSync } from 'node:fs';
 import { junitCases, type CaseResult } from '../lib/junit.ts';
+import { specOperations } from '../lib/spec-operations.ts';
 
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-
-export function specOperations(spec: { paths: Record<string, Record<string, unknown>> }): string[] {
-  return Object.entries(spec.paths).flatMap(([path, item]) => METHODS.filter((method) => method in item).map((method) => `${method.toUpperCase()} ${path}`));
+/** Every operation as Schemathesis names its test case: `POST /v1/auth/login`. */
+export function caseNames(spec: { paths: Record<string, Record<string, unknown>> }): string[] {
+  return specOperations(spec).map(({ method, path }) => `${method.toUpperCase()} ${path}`);
 }
 
 export function problems(operations: string[], cases: CaseResult[]): string[] {
@@ -26,7 +26,7 @@ if (import.meta.main) {
     console.error('usage: check-junit.ts <openapi.json> <junit.xml>');
     process.exit(2);
   }
-  const operations = specOperations(JSON.parse(readFileSync(specPath, 'utf8')) as Parameters<typeof specOperations>[0]);
+  const operations = caseNames(JSON.parse(readFileSync(specPath, 'utf8')) as Parameters<typeof caseNames>[0]);
   const found = problems(operations, junitCases(readFileSync(junitPath, 'utf8')));
   if (found.length > 0) {
     console.error(`contract-test: the JUnit report does not show every operation passing:\n  ${found.join('\n  ')}`);

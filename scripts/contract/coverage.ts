@@ -3,18 +3,17 @@
 // reached a 2xx: a run that only ever collected 4xx for an operation never tested its success.
 // Usage: node scripts/contract/coverage.ts <openapi.json> <server.log>
 import { readFileSync } from 'node:fs';
+import { specOperations } from '../lib/spec-operations.ts';
 
 interface Operation {
   operationId: string;
   documented: string[];
 }
 
-const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
-
 export function operations(spec: { paths: Record<string, Record<string, { operationId?: string; responses?: Record<string, unknown> }>> }): Operation[] {
-  return Object.values(spec.paths).flatMap((item) =>
-    METHODS.filter((m) => item[m]?.operationId).map((m) => ({ operationId: item[m]!.operationId!, documented: Object.keys(item[m]!.responses ?? {}) })),
-  );
+  return specOperations(spec)
+    .filter(({ operation }) => operation.operationId)
+    .map(({ operation }) => ({ operationId: operation.operationId!, documented: Object.keys(operation.responses ?? {}) }));
 }
 
 /** operationId -> status -> count, from the JSON `request` lines of the log. */

@@ -4,20 +4,18 @@
 // standard field to fill the linked request's body in the stateful phase.
 // Usage: node scripts/contract/links.ts <openapi.json> <out.json>
 import { readFileSync, writeFileSync } from 'node:fs';
+import { specOperations } from '../lib/spec-operations.ts';
 
 type Json = Record<string, unknown>;
 
 export function withLinkBodies(spec: Json): Json {
   const copy = structuredClone(spec);
-  for (const item of Object.values((copy['paths'] ?? {}) as Record<string, Json>)) {
-    for (const operation of Object.values(item)) {
-      const responses = ((operation as Json | null)?.['responses'] ?? {}) as Record<string, Json>;
-      for (const response of Object.values(responses)) {
-        for (const link of Object.values((response['links'] ?? {}) as Record<string, Json>)) {
-          if ('x-request-body' in link) {
-            link['requestBody'] = link['x-request-body'];
-            delete link['x-request-body'];
-          }
+  for (const { operation } of specOperations(copy as { paths?: Record<string, Record<string, Json>> })) {
+    for (const response of Object.values((operation['responses'] ?? {}) as Record<string, Json>)) {
+      for (const link of Object.values((response['links'] ?? {}) as Record<string, Json>)) {
+        if ('x-request-body' in link) {
+          link['requestBody'] = link['x-request-body'];
+          delete link['x-request-body'];
         }
       }
     }

@@ -1,7 +1,7 @@
 // Contract facts as TypeScript constants, so the server and the SDK import them instead of
 // restating them: the error code -> HTTP status map (ErrorCode's x-http-status) and the table
 // of operations (method, path, tag, bearer token or not, token pair in the answer or not).
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+import { specOperations, type Method } from './spec-operations.ts';
 
 interface Operation {
   operationId: string;
@@ -12,7 +12,7 @@ interface Operation {
 }
 export interface Document {
   security?: unknown[];
-  paths: Record<string, Partial<Record<(typeof METHODS)[number], Operation>>>;
+  paths: Record<string, Partial<Record<Method, Operation>>>;
   components: { schemas: Record<string, { enum?: string[]; 'x-http-status'?: Record<string, number>; properties?: { details?: { maxItems?: number } } }> };
 }
 
@@ -48,15 +48,11 @@ function grantsTokens(op: Operation): boolean {
 
 export function operationsModule(doc: Document, banner: string): string {
   const rows: string[] = [];
-  for (const [path, item] of Object.entries(doc.paths)) {
-    for (const method of METHODS) {
-      const op = item[method];
-      if (!op) continue;
-      const secured = (op.security ?? doc.security ?? []).length > 0;
-      const fields = [`method: '${method}'`, `path: '${path}'`, `tag: '${op.tags?.[0] ?? ''}'`, `secured: ${secured}`, `grantsTokens: ${grantsTokens(op)}`];
-      if (op['x-internal']) fields.push('internal: true');
-      rows.push(`  ${op.operationId}: { ${fields.join(', ')} },`);
-    }
+  for (const { path, method, operation: op } of specOperations(doc)) {
+    const secured = (op.security ?? doc.security ?? []).length > 0;
+    const fields = [`method: '${method}'`, `path: '${path}'`, `tag: '${op.tags?.[0] ?? ''}'`, `secured: ${secured}`, `grantsTokens: ${grantsTokens(op)}`];
+    if (op['x-internal']) fields.push('internal: true');
+    rows.push(`  ${op.operationId}: { ${fields.join(', ')} },`);
   }
   return `// ${banner}
 /**

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { withLinkBodies } from '../contract/links.ts';
 import { forGenerators } from './for-generators.ts';
+import { specOperations } from './spec-operations.ts';
 
 const read = (name: string) => JSON.parse(readFileSync(new URL(`../../generated/${name}`, import.meta.url), 'utf8'));
 const full = read('openapi.json');
@@ -47,8 +48,8 @@ describe('forGenerators', () => {
 describe('withLinkBodies', () => {
   it('withLinkBodies_fullBundle_givesEveryLinkBodyBackAsRequestBody', () => {
     const links = (doc: any) =>
-      Object.values(doc.paths).flatMap((item: any) =>
-        Object.values(item).flatMap((op: any) => Object.values(op.responses ?? {}).flatMap((r: any) => Object.values(r.links ?? {}))),
+      specOperations<Record<string, any>>(doc).flatMap(({ operation }) =>
+        Object.values(operation.responses ?? {}).flatMap((r: any) => Object.values(r.links ?? {})),
       ) as Record<string, unknown>[];
     const before = links(full).filter((link) => 'x-request-body' in link);
     expect(before.length).toBeGreaterThan(10);

@@ -2,6 +2,7 @@
 // the phone number can neither burn them, nor learn whether a code is pending, nor void it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../db/testing.ts';
+import { wrongCode } from '../../test/support/flows.ts';
 import { count, startHarness, type Harness } from '../test/harness.ts';
 
 const PHONE = '+14155552671';
@@ -16,24 +17,19 @@ for (const dialect of DIALECTS) {
     });
     afterEach(async () => h.close());
 
-    const send = async (phoneNumber = PHONE) => {
-      const res = await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber } });
-      expect(res.status).toBe(200);
-      return { sessionId: res.body.sessionId as string, code: h.lastCode(phoneNumber) };
-    };
+    const send = (phoneNumber = PHONE) => h.sendOtp(phoneNumber);
     const verify = (body: Record<string, unknown>) => h.request('POST', '/v1/auth/otp/verify', { body: { phoneNumber: PHONE, ...body } });
     const otpLogin = (body: Record<string, unknown>) =>
       h.request('POST', '/v1/auth/otp/login', { body: { phoneNumber: PHONE, deviceId: 'owner-phone', ...body } });
-    const wrong = (code: string) => (code === '000000' ? '111111' : '000000');
 
     // Attack: three guesses from anyone used up the owner's code.
     it('verifyOtp_strangersGuesses_leaveTheOwnersAttemptsAlone', async () => {
       const owner = await send();
       for (let i = 0; i < 5; i++) {
-        const guess = await verify({ otp: wrong(owner.code), sessionId: MADE_UP });
+        const guess = await verify({ otp: wrongCode(owner.code), sessionId: MADE_UP });
         expect(guess.status).toBe(400);
         expect(guess.body).toMatchObject({ success: false, error: 'INVALID_OTP', attemptsRemaining: 0 });
-        const unbound = await verify({ otp: wrong(owner.code) });
+        const unbound = await verify({ otp: wrongCode(owner.code) });
         expect(unbound.status).toBe(400);
         expect(unbound.body.error).toBe('VALIDATION_ERROR');
       }
@@ -45,7 +41,7 @@ for (const dialect of DIALECTS) {
 
     it('signInWithOtp_strangersGuesses_leaveTheOwnersAttemptsAlone', async () => {
       const owner = await send();
-      for (let i = 0; i < 5; i++) expect((await otpLogin({ otp: wrong(owner.code), sessionId: MADE_UP })).body.attemptsRemaining).toBe(0);
+      for (let i = 0; i < 5; i++) expect((await otpLogin({ otp: wrongCode(owner.code), sessionId: MADE_UP })).body.attemptsRemaining).toBe(0);
       expect((await otpLogin({ otp: owner.code, sessionId: owner.sessionId })).status).toBe(200);
       expect(await count(h.db, 'users')).toBe(1);
     });
@@ -53,8 +49,8 @@ for (const dialect of DIALECTS) {
     // Attack: attemptsRemaining 2 (a code is pending) against 0 (none) told the state of any number.
     it('verifyOtp_strangersAnswer_isTheSameWhetherACodeIsPendingOrNot', async () => {
       const owner = await send();
-      const pending = await verify({ otp: wrong(owner.code), sessionId: MADE_UP });
-      const idle = await h.request('POST', '/v1/auth/otp/verify', { body: { phoneNumber: IDLE, otp: wrong(owner.code), sessionId: MADE_UP } });
+      const pending = await verify({ otp: wrongCode(owner.code), sessionId: MADE_UP });
+      const idle = await h.request('POST', '/v1/auth/otp/verify', { body: { phoneNumber: IDLE, otp: wrongCode(owner.code), sessionId: MADE_UP } });
       expect([pending.status, pending.body]).toEqual([idle.status, idle.body]);
       // another number's session does not open this number's code either
       const other = await send(IDLE);
@@ -74,7 +70,7 @@ for (const dialect of DIALECTS) {
     it('verifyOtp_ownersWrongGuesses_countDownOnTheirSession', async () => {
       const owner = await send();
       const remaining = [];
-      for (let i = 0; i < 3; i++) remaining.push((await verify({ otp: wrong(owner.code), sessionId: owner.sessionId })).body.attemptsRemaining);
+      for (let i = 0; i < 3; i++) remaining.push((await verify({ otp: wrongCode(owner.code), sessionId: owner.sessionId })).body.attemptsRemaining);
       expect(remaining).toEqual([2, 1, 0]);
       expect((await verify({ otp: owner.code, sessionId: owner.sessionId })).body).toMatchObject({ error: 'INVALID_OTP', attemptsRemaining: 0 });
       expect(await count(h.db, 'verification_tokens')).toBe(0);

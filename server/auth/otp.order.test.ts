@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db, Queryable, Tx } from '../db/index.ts';
 import { DIALECTS } from '../db/testing.ts';
+import { wrongCode } from '../../test/support/flows.ts';
 import { startHarness, type Harness } from '../test/harness.ts';
 
 const PHONE = '+14155552671';
@@ -56,8 +57,7 @@ for (const dialect of DIALECTS) {
     it('verifyOtp_wrongCode_stillCostsAnAttempt', async () => {
       h = await startHarness(dialect);
       const { sessionId } = (await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: PHONE } })).body;
-      const wrong = h.lastCode(PHONE) === '000000' ? '111111' : '000000';
-      const res = await h.request('POST', '/v1/auth/otp/verify', { body: { phoneNumber: PHONE, otp: wrong, sessionId } });
+      const res = await h.request('POST', '/v1/auth/otp/verify', { body: { phoneNumber: PHONE, otp: wrongCode(h.lastCode(PHONE)), sessionId } });
       expect(res.body).toMatchObject({ error: 'INVALID_OTP', attemptsRemaining: 2 });
     });
   });

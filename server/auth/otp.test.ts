@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../db/testing.ts';
+import { wrongCode } from '../../test/support/flows.ts';
 import { count, startHarness, type Harness } from '../test/harness.ts';
 
 const PHONE = '+14155552671';
@@ -20,7 +21,6 @@ for (const dialect of DIALECTS) {
     };
     /** With the sessionId of the last send. */
     const verify = (otp: string, phoneNumber = PHONE) => h.request('POST', '/v1/auth/otp/verify', { body: { phoneNumber, otp, sessionId } });
-    const wrong = (code: string) => (code === '000000' ? '111111' : '000000');
 
     it('sendOtp_validNumber_sendsSmsAndStoresOnlyAHash', async () => {
       const res = await send();
@@ -62,7 +62,7 @@ for (const dialect of DIALECTS) {
 
     it('verifyOtp_wrongCode_countsDownAttempts', async () => {
       await send();
-      const res = await verify(wrong(h.lastCode(PHONE)));
+      const res = await verify(wrongCode(h.lastCode(PHONE)));
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ success: false, error: 'INVALID_OTP', attemptsRemaining: 2 });
     });
@@ -71,7 +71,7 @@ for (const dialect of DIALECTS) {
       await send();
       const code = h.lastCode(PHONE);
       const remaining = [];
-      for (let i = 0; i < 3; i++) remaining.push((await verify(wrong(code))).body.attemptsRemaining);
+      for (let i = 0; i < 3; i++) remaining.push((await verify(wrongCode(code))).body.attemptsRemaining);
       expect(remaining).toEqual([2, 1, 0]);
       const fourth = await verify(code);
       expect(fourth.status).toBe(400);

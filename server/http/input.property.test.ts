@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { specOperations } from '../../scripts/lib/spec-operations.ts';
 import { DIALECTS } from '../db/testing.ts';
 import { startHarness, type Harness } from '../test/harness.ts';
 
@@ -56,15 +57,13 @@ function stringLeaves(schema: Schema, at: string[], seen: Set<Schema> = new Set(
 
 function fields(): Field[] {
   const out: Field[] = [];
-  for (const [path, item] of Object.entries<any>(spec.paths)) {
-    for (const [method, op] of Object.entries<any>(item)) {
-      if (!op?.operationId) continue;
-      const base = { operationId: op.operationId, method: method.toUpperCase(), path, secured: (op.security ?? spec.security ?? []).length > 0 };
-      const body = op.requestBody?.content?.['application/json'];
-      if (body) for (const leaf of stringLeaves(body.schema, [])) out.push({ ...base, ...leaf, in: 'body', example: body.example ?? {} });
-      for (const p of (op.parameters ?? []).map(resolve) as any[]) {
-        for (const leaf of stringLeaves(p.schema, [])) out.push({ ...base, in: p.in, at: [p.name], format: leaf.format, example: undefined });
-      }
+  for (const { path, method, operation: op } of specOperations<Record<string, any>>(spec)) {
+    if (!op?.operationId) continue;
+    const base = { operationId: op.operationId, method: method.toUpperCase(), path, secured: (op.security ?? spec.security ?? []).length > 0 };
+    const body = op.requestBody?.content?.['application/json'];
+    if (body) for (const leaf of stringLeaves(body.schema, [])) out.push({ ...base, ...leaf, in: 'body', example: body.example ?? {} });
+    for (const p of (op.parameters ?? []).map(resolve) as any[]) {
+      for (const leaf of stringLeaves(p.schema, [])) out.push({ ...base, in: p.in, at: [p.name], format: leaf.format, example: undefined });
     }
   }
   return out;

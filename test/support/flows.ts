@@ -62,6 +62,9 @@ export async function register(c: Requester, phone: string, password: string, de
   return sessionOf(await signUp(c, phone, { password, deviceId }));
 }
 
+/** A 6-digit code that is not `code`, for a wrong guess. */
+export const wrongCode = (code: string): string => (code === '000000' ? '111111' : '000000');
+
 /** Opens a VPN session (status CONNECTED) and returns its id. */
 export async function connectVpn(c: Client, token: string): Promise<string> {
   const r = expectStatus(await c.request('POST', '/v1/vpn/status', { token, body: { status: 'CONNECTED' } }), 200, 'reportConnectionStatus');

@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wrongCode } from '../../../test/support/flows.ts';
 import { CliRun } from './cli-runner.ts';
 import { sentCode, startServer, uniquePhone, type Running } from './processes.ts';
 import { createBarqnetClient, MemoryTokenStore, type ValidationError } from '../src/index.ts';
@@ -47,7 +48,7 @@ describe('barqnet CLI in a terminal: slips are asked again, no new code', () => 
     run.answer('12345');
     await run.prompt(/"12345" is not 6 digits; the code you received still works\. Enter the 6-digit code/);
     const code = await pendingCode(phone);
-    run.answer(code === '000000' ? '111111' : '000000');
+    run.answer(wrongCode(code));
     await run.prompt(/Wrong code \(2 attempts left\)\. Enter the 6-digit code/);
     run.answer(code);
     await run.prompt(/Choose a password/);

@@ -1,5 +1,6 @@
 // The middleware's lists of public and token-issuing paths, generated from the contract, match it.
 import { describe, expect, it } from 'vitest';
+import { specOperations } from '../../../scripts/lib/spec-operations.ts';
 import { PUBLIC_PATHS, TOKEN_PATHS } from '../src/auth-middleware.ts';
 import spec from '../../../generated/openapi.json' with { type: 'json' };
 
@@ -9,8 +10,8 @@ type Operation = {
   responses: Record<string, { content?: { 'application/json'?: { schema?: { $ref?: string; properties?: Record<string, unknown> } } } }>;
 };
 // the internal test bypass is no part of the published SDK (generated/operations.public.ts)
-const operations = Object.entries(spec.paths as Record<string, Record<string, Operation>>)
-  .flatMap(([path, item]) => Object.values(item).map((op) => ({ path, op })))
+const operations = specOperations(spec as { paths: Record<string, Record<string, Operation>> })
+  .map(({ path, operation }) => ({ path, op: operation }))
   .filter(({ op }) => !op['x-internal']);
 
 describe('auth middleware path lists', () => {
