@@ -4,6 +4,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT } from '../scripts/lib/root.ts';
 import { client } from '../test/support/http.ts';
 import { startServer } from '../test/support/server-process.ts';
 import { makeUsers } from './fixtures.ts';
@@ -56,23 +58,42 @@ try {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   for (const id of profile.samples) self.set(id, (self.get(id) ?? 0) + 1);
-  const busy = profile.samples.filter((id) => byId.get(id)!.callFrame.functionName !== '(idle)').length;
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const repo = pathToFileURL(ROOT).href;
+  /** Where a frame is, relative to node_modules or the repository; one key per function. */
+  const whereOf = (url: string) => url.replace(/^file:\/\/.*?\/node_modules\//, '').replace(repo, '');
+  const keyOf = (id: number) => {
+    const f = byId.get(id)!.callFrame;
+    return `${f.functionName || '(anon)'} ${whereOf(f.url)}:${f.lineNumber}`;
+  };
+  const idle = (id: number) => byId.get(id)!.callFrame.functionName === '(idle)';
+  const busy = profile.samples.filter((id) => !idle(id)).length;
+  const add = (map: Map<string, number>, key: string, n: number) => map.set(key, (map.get(key) ?? 0) + n);
+
   const perFn = new Map<string, number>();
   const perPkg = new Map<string, number>();
+  // Inclusive time (the function and what it called, recursion counted once): which layer of the
+  // request costs what.
+  const inclusive = new Map<string, number>();
   for (const [id, n] of self) {
-    const frame = byId.get(id)!.callFrame;
-    if (frame.functionName === '(idle)') continue;
-    const where = frame.url.replace(/^file:\/\/.*?\/node_modules\//, '').replace(/^file:\/\/\/work\/[^/]+\//, '');
-    const key = `${frame.functionName || '(anon)'} ${where}:${frame.lineNumber}`;
-    perFn.set(key, (perFn.get(key) ?? 0) + n);
-    const pkg = frame.url.includes('node_modules/')
-      ? frame.url.split('node_modules/')[1]!.split('/')[0]!
-      : frame.url.startsWith('node:')
-        ? 'node:' + frame.url.slice(5).split('/')[0]
-        : frame.url
-          ? where.split('/').slice(0, 2).join('/')
+    if (idle(id)) continue;
+    add(perFn, keyOf(id), n);
+    const url = byId.get(id)!.callFrame.url;
+    const pkg = url.includes('node_modules/')
+      ? url.split('node_modules/')[1]!.split('/')[0]!
+      : url.startsWith('node:')
+        ? 'node:' + url.slice(5).split('/')[0]
+        : url
+          ? whereOf(url).split('/').slice(0, 2).join('/')
           : '(native)';
-    perPkg.set(pkg, (perPkg.get(pkg) ?? 0) + n);
+    add(perPkg, pkg, n);
+    const counted = new Set<string>();
+    for (let p: number | undefined = id; p !== undefined; p = parent.get(p)) {
+      const key = keyOf(p);
+      if (!counted.has(key)) add(inclusive, key, n);
+      counted.add(key);
+    }
   }
   const us = m.cpuUsPerRequest;
   console.log(`${path}: ${Math.round(m.rps)} req/s, ${Math.round(us)} µs CPU/req, ${busy} busy samples`);
@@ -85,41 +106,16 @@ try {
   console.log(top(perPkg, 25).join('\n'));
   console.log('-- by function');
   console.log(top(perFn, 40).join('\n'));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  // Inclusive time (the function and what it called, recursion counted once): which layer of the
-  // request costs what.
-  const inclusive = new Map<string, number>();
-  const keyOf = (id: number) => {
-    const f = byId.get(id)!.callFrame;
-    const where = f.url.replace(/^file:\/\/.*?\/node_modules\//, '').replace(/^file:\/\/\/work\/[^/]+\//, '');
-    return `${f.functionName || '(anon)'} ${where}:${f.lineNumber}`;
-  };
-  for (const [id, n] of self) {
-    if (byId.get(id)!.callFrame.functionName === '(idle)') continue;
-    const counted = new Set<string>();
-    for (let p: number | undefined = id; p !== undefined; p = parent.get(p)) {
-      const key = keyOf(p);
-      if (counted.has(key)) continue;
-      counted.add(key);
-      inclusive.set(key, (inclusive.get(key) ?? 0) + n);
-    }
-  }
   console.log('-- inclusive, server and package frames');
   console.log(top(new Map([...inclusive].filter(([k]) => /server\/|express|router|pino|helmet|prom-client|_http/.test(k))), 45).join('\n'));
-  // Who calls the heaviest functions: the three frames above each sample, weighted by time.
-  const frameName = (id: number) => {
-    const f = byId.get(id)!.callFrame;
-    return `${f.functionName || '(anon)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber}`;
-  };
+  // Who calls the heaviest functions: the four frames above each of their samples, by time.
   for (const [name] of [...perFn].sort((a, b) => b[1] - a[1]).slice(0, 6)) {
     const chains = new Map<string, number>();
     for (const [id, n] of self) {
-      if (!name.startsWith(`${byId.get(id)!.callFrame.functionName || '(anon)'} `)) continue;
+      if (keyOf(id) !== name) continue;
       const up: string[] = [];
-      for (let p = parent.get(id); p !== undefined && up.length < 4; p = parent.get(p)) up.push(frameName(p));
-      const key = up.join(' < ');
-      chains.set(key, (chains.get(key) ?? 0) + n);
+      for (let p = parent.get(id); p !== undefined && up.length < 4; p = parent.get(p)) up.push(keyOf(p));
+      add(chains, up.join(' < '), n);
     }
     console.log(`-- callers of ${name}`);
     console.log(top(chains, 4).join('\n'));

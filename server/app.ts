@@ -25,7 +25,7 @@ import { validateRequests } from './http/validation.ts';
 import type { Clock } from './lib/clock.ts';
 import { systemClock } from './lib/clock.ts';
 import type { Logger } from './lib/logger.ts';
-import { createMetrics, noMetrics, type Metrics } from './lib/metrics.ts';
+import { metricsFor, type Metrics } from './lib/metrics.ts';
 import { tracedDb, tracedSms, traceRequests } from './lib/tracing.ts';
 import { createHasher } from './lib/passwords.ts';
 import { createLocalRateLimiter, createRateLimiter } from './lib/rate-limit.ts';
@@ -64,7 +64,7 @@ export function createApp(options: AppOptions) {
   const { config, logger, tracer } = options;
   const clock = options.clock ?? systemClock;
   const { sms: sender, outbox } = smsFor(config, logger, options.sms);
-  const metrics = options.metrics ?? (config.metrics.port === undefined ? noMetrics() : createMetrics({ defaults: false }));
+  const metrics = options.metrics ?? metricsFor(config, false);
   const onRefuse = (limit: string) => metrics.rateLimited(limit);
   options.db.observe?.(metrics.db);
   const db = tracer ? tracedDb(options.db, tracer) : options.db;

@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { openDb } from './db/index.ts';
 import { batchedStdout, createLogger, prettyStdout } from './lib/logger.ts';
 import { systemClock } from './lib/clock.ts';
-import { createMetrics } from './lib/metrics.ts';
+import { metricsFor } from './lib/metrics.ts';
 import { startTracing } from './lib/tracing.ts';
 import { pruneRateLimits } from './lib/rate-limit.ts';
 import { startRetention } from './auth/retention.ts';
@@ -28,9 +28,8 @@ async function main(): Promise<void> {
   const db = await openDb(config.databaseUrl);
   await seedLocations(db);
   let draining = false;
-  // Off unless there is a listener to serve them: nothing is counted that no one can scrape.
-  const metrics = config.metrics.port === undefined ? undefined : createMetrics();
-  const app = createApp({ config, db, logger, ...(metrics ? { metrics } : {}), ...(tracing ? { tracer: tracing.tracer } : {}), draining: () => draining });
+  const metrics = metricsFor(config);
+  const app = createApp({ config, db, logger, metrics, ...(tracing ? { tracer: tracing.tracer } : {}), draining: () => draining });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -46,7 +45,7 @@ async function main(): Promise<void> {
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   logger.info('listening', { url: `http://${host}:${port}`, env: config.env, database: db.dialect, testMode: config.testMode, tracing: config.tracing });
   for (const hint of startupHints(config)) logger.info('hint', { hint });
-  const scrape = metrics ? metricsServer(metrics.registry) : undefined;
+  const scrape = metrics.enabled ? metricsServer(metrics.registry) : undefined;
   if (scrape) {
     await listen(scrape, config.metrics.port!, config.metrics.host, 'METRICS_PORT');
     const at = scrape.address();

@@ -35,7 +35,7 @@ export function insertRefreshToken(
 }
 
 /** The one conditional UPDATE that makes rotation happen exactly once per token. */
-export function claimRefreshToken(tx: Tx, hash: string, now: number) {
+function claimRefreshToken(tx: Tx, hash: string, now: number) {
   return tx.one<RefreshRow>(
     `UPDATE refresh_tokens SET rotated_at = ?
      WHERE token_hash = ? AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > ?

@@ -189,6 +189,14 @@ export function noMetrics(): Metrics {
 }
 
 /**
+ * The process's metrics for its settings, decided here once: counted only when METRICS_PORT
+ * gives them a listener to be scraped from (docs/operations.md); `defaults` adds Node's own.
+ */
+export function metricsFor(config: { metrics: { port: number | undefined } }, defaults = true): Metrics {
+  return config.metrics.port === undefined ? noMetrics() : createMetrics({ defaults });
+}
+
+/**
  * The E.164 country calling code ("44", "1"): at most a few hundred values, so a bounded label
  * that still shows a send spike towards one country (SMS pumping).
  */
