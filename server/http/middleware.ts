@@ -1,9 +1,9 @@
 // Cross-cutting request handling, in the order app.ts mounts it.
 import { randomUUID } from 'node:crypto';
 import { trace } from '@opentelemetry/api';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Caller } from '../context.ts';
-import { runInRequestScope, type Logger } from '../lib/logger.ts';
+import { runInRequestScope, type Logger, type RequestScope } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { RateLimiter } from '../lib/rate-limit.ts';
 import { UnauthenticatedError } from '../lib/errors.ts';
@@ -19,27 +19,45 @@ declare module 'express-serve-static-core' {
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
+/** A request's log scope, and when it started (performance.now()) for its duration. */
+interface Timed extends RequestScope {
+  started: number;
+}
+
 /**
  * Accepts a client's X-Request-Id only when short and safe (it ends up in logs); the rest of the
  * request runs in its log scope, so every line it logs names it. Without `logger` (LOG_REQUESTS=0)
  * there is no request line and no scope, without `metrics` (METRICS_PORT unset) nothing is
- * counted: with both off the request only gets its headers here.
+ * counted: with both off the request only gets its headers here. Per request this makes one
+ * object (the scope, kept in res.locals) and no closure: the finish listener is shared.
  */
 export function requestContext(logger: Logger | undefined, metrics?: Metrics): RequestHandler {
+  function finished(this: Response) {
+    const scope = this.locals.scope as Timed;
+    const req = scope.req as Request;
+    const ms = performance.now() - scope.started;
+    metrics?.request(req.operationId, req.method, this.statusCode, ms / 1000);
+    logger?.request({
+      requestId: scope.requestId,
+      operationId: req.operationId,
+      method: req.method,
+      path: req.path,
+      status: this.statusCode,
+      ms,
+      traceId: scope.traceId,
+    });
+  }
   return (req, res, next) => {
     const given = req.get('x-request-id');
-    const id = given && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
-    res.setHeader('X-Request-Id', id);
+    const requestId = given && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', requestId);
     res.setHeader('Cache-Control', 'no-store');
     if (!logger && !metrics) return next();
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      metrics?.request(req.operationId, req.method, res.statusCode, ms / 1000);
-      logger?.info('request', { requestId: id, operationId: req.operationId, method: req.method, path: req.path, status: res.statusCode, ms });
-    });
+    const scope: Timed = { requestId, req, traceId: logger && trace.getActiveSpan()?.spanContext().traceId, started: performance.now() };
+    res.locals.scope = scope;
+    res.on('finish', finished);
     if (!logger) return next();
-    runInRequestScope({ requestId: id, req, traceId: trace.getActiveSpan()?.spanContext().traceId }, next);
+    runInRequestScope(scope, next);
   };
 }
 

@@ -12,12 +12,13 @@ describe('logger in a child process', () => {
       const real = process.stdout.write.bind(process.stdout);
       process.stdout.write = (chunk) => (writes.push(chunk), real(chunk));
       const logger = createLogger('info');
-      for (let i = 0; i < 3; i++) logger.info('request', { i });
+      const request = (i) => logger.request({ requestId: 'r' + i, operationId: 'getHealth', method: 'GET', path: '/health', status: 200 + i, ms: 1 });
+      for (let i = 0; i < 3; i++) request(i);
       setImmediate(() => {
         const held = writes.length;
         logger.warn('other');
         process.stderr.write(held + ' ' + writes.length);
-        logger.info('request', { i: 3 });
+        request(3);
         process.exit(0);
       });`;
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
@@ -26,7 +27,7 @@ describe('logger in a child process', () => {
     const lines = run.stdout
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { msg: string; i?: number });
-    expect(lines.map((l) => l.i ?? l.msg)).toEqual([0, 1, 2, 'other', 3]);
+      .map((l) => JSON.parse(l) as { msg: string; status?: number });
+    expect(lines.map((l) => l.status ?? l.msg)).toEqual([200, 201, 202, 'other', 203]);
   });
 });

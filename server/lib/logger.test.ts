@@ -120,3 +120,41 @@ describe('logger redaction', () => {
     expect(JSON.parse(lines[0]!)).toEqual({ time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), level: 'info', msg: 'hello', n: 1 });
   });
 });
+
+describe('request line', () => {
+  const line = { requestId: 'r-1', operationId: 'getLocations', method: 'GET', path: '/v1/vpn/locations', status: 200, ms: 0.25 };
+
+  it('request_fields_oneJsonLineInPinosLayout', () => {
+    const { logger, lines } = capture('info');
+    logger.request({ ...line, traceId: '0af7651916cd43dd8448eb211c80319c' });
+    logger.request({ ...line, operationId: undefined, status: 404 });
+    expect(lines).toHaveLength(2);
+    expect(lines.every((l) => l.endsWith('}\n'))).toBe(true);
+    const [first, second] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(first).toEqual({
+      level: 'info',
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      msg: 'request',
+      ...line,
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+    });
+    expect(second).not.toHaveProperty('operationId');
+    expect(second).toMatchObject({ status: 404 });
+  });
+
+  it('request_pathWithQuotesAndNewlines_cannotForgeALine', () => {
+    // the attack: a path that closes the JSON string and starts a line of its own
+    const path = '/v1/"},\n{"level":"error","msg":"forged"}\u2028\\';
+    const { logger, lines } = capture('info');
+    logger.request({ ...line, path });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.split('\n')).toHaveLength(2); // one line and its newline
+    expect((JSON.parse(lines[0]!) as { path: string }).path).toBe(path);
+  });
+
+  it('request_levelAboveInfo_noLine', () => {
+    const { logger, lines } = capture('warn');
+    logger.request(line);
+    expect(lines).toEqual([]);
+  });
+});

@@ -1,9 +1,10 @@
 // Prometheus metrics, one registry per process made by the composition root (no module-level
-// registry). Hot-path counters are pre-bound per label set and cached, so a request costs a map
-// lookup and two increments, never a label object.
+// registry). The per-request metrics are counted in plain numbers (metrics.requests.ts); the
+// other counters are pre-bound per label set and cached.
 // @see https://prometheus.io/docs/practices/naming/
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { requestMetrics } from './metrics.requests.ts';
 
 export type OtpSendOutcome = 'sent' | 'rate_limited' | 'sms_failed';
 export type SignInMethod = 'password' | 'otp' | 'register';
@@ -19,9 +20,6 @@ export interface Sources {
 interface Bound {
   inc(): void;
 }
-interface Timer {
-  observe(value: number): void;
-}
 
 export function createMetrics(options: { registry?: Registry; defaults?: boolean } = {}) {
   const registry = options.registry ?? new Registry();
@@ -29,19 +27,7 @@ export function createMetrics(options: { registry?: Registry; defaults?: boolean
   const sources: Sources = {};
   const registers = [registry];
 
-  const requests = new Counter({
-    name: 'barqnet_http_requests_total',
-    help: 'HTTP requests answered, by operationId, method and status',
-    labelNames: ['operation', 'method', 'status'],
-    registers,
-  });
-  const duration = new Histogram({
-    name: 'barqnet_http_request_duration_seconds',
-    help: 'Time from the request line to the last byte of the answer, by operationId',
-    labelNames: ['operation'],
-    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers,
-  });
+  const countRequest = requestMetrics(registry);
   const otpSends = new Counter({
     name: 'barqnet_otp_sends_total',
     help: "OTP send requests by outcome and the number's country calling code",
@@ -112,8 +98,6 @@ export function createMetrics(options: { registry?: Registry; defaults?: boolean
     registers,
   });
 
-  const requestCounters = new Map<string, Bound>();
-  const durationTimers = new Map<string, Timer>();
   const bound = <K extends string>(counter: Counter<K>) => {
     const cache = new Map<string, Bound>();
     return (labels: Record<K, string>, key: string): Bound => {
@@ -136,14 +120,7 @@ export function createMetrics(options: { registry?: Registry; defaults?: boolean
     sources,
     /** One answered request; operation is the contract's operationId, or "none" off the contract. */
     request(operation: string | undefined, method: string, status: number, seconds: number): void {
-      const op = operation ?? 'none';
-      const key = `${op} ${method} ${status}`;
-      let counter = requestCounters.get(key);
-      if (!counter) requestCounters.set(key, (counter = requests.labels({ operation: op, method, status: String(status) })));
-      counter.inc();
-      let timer = durationTimers.get(op);
-      if (!timer) durationTimers.set(op, (timer = duration.labels({ operation: op })));
-      timer.observe(seconds);
+      countRequest(operation ?? 'none', method, status, seconds);
     },
     otpSend(outcome: OtpSendOutcome, phone: string): void {
       const country = countryOf(phone);
