@@ -33,6 +33,19 @@ interface QueuedTx {
   reject(error: unknown): void;
 }
 
+/** A prepared statement returning arrays, and the names of its result columns. */
+interface Prepared {
+  stmt: StatementSync;
+  columns: string[];
+}
+
+/** One row as a plain object; every row of a statement gets its keys in one order (one shape). */
+function named<T>(columns: readonly string[], values: readonly unknown[]): T {
+  const row: Record<string, unknown> = {};
+  for (let i = 0; i < columns.length; i++) row[columns[i]!] = values[i];
+  return row as T;
+}
+
 const DML = /^\s*(insert|update|delete|replace)\b/i;
 
 /**
@@ -42,7 +55,7 @@ const DML = /^\s*(insert|update|delete|replace)\b/i;
 export class SqliteDb implements Db {
   readonly dialect = 'sqlite' as const;
   private readonly db: DatabaseSync;
-  private readonly statements = new Map<string, StatementSync>();
+  private readonly statements = new Map<string, Prepared>();
   private readonly mutex = new Mutex();
   private pending: PendingWrite[] = [];
   private queuedTx: QueuedTx[] = [];
@@ -251,8 +264,12 @@ export class SqliteDb implements Db {
     };
   }
 
-  private stmt(sql: string): StatementSync {
-    return remember(this.statements, sql, () => this.db.prepare(sql));
+  private stmt(sql: string): Prepared {
+    return remember(this.statements, sql, () => {
+      const stmt = this.db.prepare(sql);
+      stmt.setReturnArrays(true);
+      return { stmt, columns: stmt.columns().map((c) => c.name) };
+    });
   }
 
   /** Counts a failed statement for the metrics and passes the error on. */
@@ -261,12 +278,13 @@ export class SqliteDb implements Db {
     throw mapSqliteError(error);
   }
 
-  // node:sqlite rows have a null prototype; copy them so both dialects return plain objects
+  // Rows are read as arrays and named here: node:sqlite's own row objects (a null prototype, made
+  // property by property in C++) had to be copied into plain objects, and the copy cost more than
+  // the statement (micro-benchmark in bench/NOTES.md).
   private allNow<T>(sql: string, params?: readonly unknown[]): T[] {
     try {
-      return this.stmt(sql)
-        .all(...(toParams(params) as SQLInputValue[]))
-        .map((row) => ({ ...row }) as T);
+      const { stmt, columns } = this.stmt(sql);
+      return (stmt.all(...(toParams(params) as SQLInputValue[])) as unknown as unknown[][]).map((values) => named<T>(columns, values));
     } catch (error) {
       return this.failed(error);
     }
@@ -274,8 +292,9 @@ export class SqliteDb implements Db {
 
   private oneNow<T>(sql: string, params?: readonly unknown[]): T | undefined {
     try {
-      const row = this.stmt(sql).get(...(toParams(params) as SQLInputValue[]));
-      return row === undefined ? undefined : ({ ...row } as T);
+      const { stmt, columns } = this.stmt(sql);
+      const values = stmt.get(...(toParams(params) as SQLInputValue[])) as unknown as unknown[] | undefined;
+      return values === undefined ? undefined : named<T>(columns, values);
     } catch (error) {
       return this.failed(error);
     }
@@ -285,7 +304,7 @@ export class SqliteDb implements Db {
   // previous statement's count, so anything else is measured with total_changes().
   private runNow(sql: string, params?: readonly unknown[]): number {
     try {
-      const stmt = this.stmt(sql);
+      const { stmt } = this.stmt(sql);
       if (DML.test(sql)) return Number(stmt.run(...(toParams(params) as SQLInputValue[])).changes);
       const before = this.totalChanges();
       stmt.run(...(toParams(params) as SQLInputValue[]));
@@ -296,6 +315,6 @@ export class SqliteDb implements Db {
   }
 
   private totalChanges(): number {
-    return Number(this.stmt('SELECT total_changes() AS n').get()!.n);
+    return Number((this.stmt('SELECT total_changes()').stmt.get() as unknown as unknown[])[0]);
   }
 }
