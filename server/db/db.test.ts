@@ -217,6 +217,30 @@ for (const dialect of DIALECTS) {
       expect(await db.all('DELETE FROM users WHERE id = ? RETURNING id', ['u1'])).toEqual([{ id: 'u1' }]);
     });
 
+    it('answers concurrent RETURNING writes each with its own rows, in one group commit on SQLite', async () => {
+      const batches: [string, number][] = [];
+      db.observe?.({ queryError: () => {}, batch: (kind, size) => batches.push([kind, size]) });
+      await Promise.all([addUser(db, 'u1', '+15550001'), addUser(db, 'u2', '+15550002')]);
+      batches.length = 0;
+      const [one, all, none, failed] = await Promise.allSettled([
+        db.one('UPDATE users SET plan = ? WHERE id = ? RETURNING id, plan', ['pro', 'u1']),
+        db.all<{ id: string }>('UPDATE users SET name = ? RETURNING id', ['n']).then((rows) => rows.sort((a, b) => a.id.localeCompare(b.id))),
+        db.one('UPDATE users SET plan = ? WHERE id = ? RETURNING id', ['pro', 'nobody']),
+        db.one('UPDATE users SET phone_number = ? WHERE id = ? RETURNING id', ['+15550001', 'u2']), // duplicate phone
+      ]);
+      expect([one, all, none].map((r) => (r.status === 'fulfilled' ? r.value : r.reason))).toEqual([
+        { id: 'u1', plan: 'pro' },
+        [{ id: 'u1' }, { id: 'u2' }],
+        undefined,
+      ]);
+      expect(failed.status === 'rejected' && isUniqueViolation(failed.reason)).toBe(true);
+      if (dialect === 'sqlite') expect(batches).toEqual([['write', 4]]);
+      expect(await db.all('SELECT id, plan, name, phone_number FROM users ORDER BY id')).toEqual([
+        { id: 'u1', plan: 'pro', name: 'n', phone_number: '+15550001' },
+        { id: 'u2', plan: 'free', name: 'n', phone_number: '+15550002' },
+      ]);
+    });
+
     it('enforces foreign keys with cascades', async () => {
       await addUser(db, 'u1', '+15550001');
       await db.run('INSERT INTO devices (id, user_id, client_device_id, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)', ['d1', 'u1', 'c1', T0, T0]);

@@ -13,7 +13,9 @@ type Row = Record<string, unknown>;
 interface PendingWrite {
   sql: string;
   params: readonly unknown[] | undefined;
-  resolve(changes: number): void;
+  /** what the caller asked for: the changed-row count (run), or the RETURNING rows (one, all) */
+  answer: 'changes' | 'one' | 'all';
+  resolve(result: unknown): void;
   reject(error: unknown): void;
 }
 
@@ -81,19 +83,27 @@ export class SqliteDb implements Db {
 
   all<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]> {
     if (inTx(this)) return refuseInTx('all()');
+    if (DML.test(sql)) return this.write<T[]>(sql, params, 'all');
     return this.exclusive(() => this.allNow<T>(sql, params));
   }
 
   one<T = Row>(sql: string, params?: readonly unknown[]): Promise<T | undefined> {
     if (inTx(this)) return refuseInTx('one()');
+    if (DML.test(sql)) return this.write<T | undefined>(sql, params, 'one');
     return this.exclusive(() => this.oneNow<T>(sql, params));
   }
 
   run(sql: string, params?: readonly unknown[]): Promise<number> {
     if (inTx(this)) return refuseInTx('run()');
     if (!DML.test(sql)) return this.exclusive(() => this.runNow(sql, params));
-    return new Promise((resolve, reject) => {
-      if (this.pending.push({ sql, params, resolve, reject }) === 1) setImmediate(() => void this.commitPending());
+    return this.write<number>(sql, params, 'changes');
+  }
+
+  /** An autocommit write (RETURNING rows or not), answered after the group commit it joins. */
+  private write<R>(sql: string, params: readonly unknown[] | undefined, answer: PendingWrite['answer']): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      const write: PendingWrite = { sql, params, answer, resolve: resolve, reject };
+      if (this.pending.push(write) === 1) setImmediate(() => void this.commitPending());
     });
   }
 
@@ -206,12 +216,14 @@ export class SqliteDb implements Db {
     const batch = this.pending;
     this.pending = [];
     this.observer?.batch('write', batch.length);
-    const results: ({ ok: true; changes: number } | { ok: false; error: unknown })[] = [];
+    const results: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
       if (batch.length > 1) this.db.exec('BEGIN IMMEDIATE');
       for (const write of batch) {
         try {
-          results.push({ ok: true, changes: this.runNow(write.sql, write.params) });
+          const { sql, params, answer } = write;
+          const value = answer === 'changes' ? this.runNow(sql, params) : answer === 'one' ? this.oneNow(sql, params) : this.allNow(sql, params);
+          results.push({ ok: true, value });
         } catch (error) {
           if (batch.length > 1 && !this.db.isTransaction) throw error;
           results.push({ ok: false, error });
@@ -231,7 +243,7 @@ export class SqliteDb implements Db {
     }
     batch.forEach((write, i) => {
       const result = results[i]!;
-      if (result.ok) write.resolve(result.changes);
+      if (result.ok) write.resolve(result.value);
       else write.reject(result.error);
     });
   }

@@ -5,12 +5,21 @@ import { trafficOf } from './vpn.store.ts';
 
 export type Usage = components['schemas']['Usage'];
 
-/** The totals are clamped to the contract's maximum (2^53-1). */
+/** What the user's sessions recorded, summed (null: no session yet). */
+export interface Traffic {
+  bytes_in: number | null | undefined;
+  bytes_out: number | null | undefined;
+}
+
 export async function usageOf(db: Queryable, userId: string, dataQuota: number): Promise<Usage> {
-  const row = await trafficOf(db, userId);
+  return usageFrom(await trafficOf(db, userId), dataQuota);
+}
+
+/** The totals are clamped to the contract's maximum (2^53-1). */
+export function usageFrom(traffic: Traffic | undefined, dataQuota: number): Usage {
   const clamp = (n: number | null | undefined) => Math.min(Number(n ?? 0), Number.MAX_SAFE_INTEGER);
-  const totalBytesIn = clamp(row?.bytes_in);
-  const totalBytesOut = clamp(row?.bytes_out);
+  const totalBytesIn = clamp(traffic?.bytes_in);
+  const totalBytesOut = clamp(traffic?.bytes_out);
   const usedData = Math.min(totalBytesIn + totalBytesOut, Number.MAX_SAFE_INTEGER);
   return {
     totalBytesIn,

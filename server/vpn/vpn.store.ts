@@ -128,15 +128,24 @@ export function updateVpnSessionStatus(db: Queryable, id: string, userId: string
  * Stats are cumulative per session: keeping the largest value seen makes a retried or
  * out-of-order report a no-op, so nothing is ever counted twice.
  */
+/**
+ * Raises the session's counters (never lowers them) and answers with its new totals and the sums
+ * of the user's other sessions, so the report's usage needs no second read of the traffic. The
+ * other sessions are summed as trafficOf sums (doubles); the row itself is excluded, so neither
+ * dialect's view of a row inside its own UPDATE matters. Undefined when no such session exists.
+ */
 export function recordStats(db: Queryable, s: { id: string; userId: string; bytesIn: number; bytesOut: number; duration: number; now: number }) {
-  return db.run(
+  return db.one<{ bytes_in: number; bytes_out: number; others_in: number | null; others_out: number | null }>(
     `UPDATE vpn_sessions SET
        bytes_in = CASE WHEN ? > bytes_in THEN ? ELSE bytes_in END,
        bytes_out = CASE WHEN ? > bytes_out THEN ? ELSE bytes_out END,
        duration = CASE WHEN ? > duration THEN ? ELSE duration END,
        last_report_at = ?
-     WHERE id = ? AND user_id = ?`,
-    [s.bytesIn, s.bytesIn, s.bytesOut, s.bytesOut, s.duration, s.duration, s.now, s.id, s.userId],
+     WHERE id = ? AND user_id = ?
+     RETURNING bytes_in, bytes_out,
+       (SELECT SUM(CAST(o.bytes_in AS DOUBLE PRECISION)) FROM vpn_sessions o WHERE o.user_id = ? AND o.id <> ?) AS others_in,
+       (SELECT SUM(CAST(o.bytes_out AS DOUBLE PRECISION)) FROM vpn_sessions o WHERE o.user_id = ? AND o.id <> ?) AS others_out`,
+    [s.bytesIn, s.bytesIn, s.bytesOut, s.bytesOut, s.duration, s.duration, s.now, s.id, s.userId, s.userId, s.id, s.userId, s.id],
   );
 }
 
