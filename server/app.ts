@@ -33,7 +33,7 @@ import { consoleSender, testOutbox, twilioSender, type SmsSender, type TestOutbo
 import { systemRoutes } from './system/system.routes.ts';
 import { createUserService } from './user/user.service.ts';
 import { userRoutes } from './user/user.routes.ts';
-import { usageOf } from './vpn/usage.service.ts';
+import { usedDataOf } from './vpn/usage.service.ts';
 import { createVpnService } from './vpn/vpn.service.ts';
 import { vpnRoutes } from './vpn/vpn.routes.ts';
 
@@ -93,7 +93,7 @@ export function createApp(options: AppOptions) {
   const otp = createOtpService(deps);
   const sessions = createSessionService(deps);
   // One way: auth -> user and vpn -> user; user hears of vpn's traffic only through usedData.
-  const users = createUserService(deps, (userId, dataQuota) => usageOf(db, userId, dataQuota));
+  const users = createUserService(deps, (userId) => usedDataOf(db, userId));
   const auth = createAuthService(deps, users, otp, sessions);
   const handlers: Handlers = {
     ...authRoutes(auth, otp, sessions),

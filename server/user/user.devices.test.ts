@@ -56,6 +56,20 @@ for (const dialect of DIALECTS) {
       expect(await count(h.db, 'devices', 'user_id = ?', [first.user.id])).toBe(2);
     });
 
+    it('getProfile_devices_areTheDeviceListInItsOrderWithTheCallerCurrent', async () => {
+      h.clock.advance(1_000);
+      await login({ deviceId: 'third-device', deviceInfo: { platform: 'web' } });
+      // the other user's devices never join this account's list
+      await h.register(PHONE_B);
+      for (const token of [first.accessToken, second.accessToken]) {
+        const profile = await h.request('GET', '/v1/user/profile', { token });
+        expect(profile.status).toBe(200);
+        expect(profile.body.user.devices).toEqual(await devices(token));
+        expect((profile.body.user.devices as Device[]).map((d) => d.deviceId)[0]).toBe('third-device');
+        expect(profile.body.user).toMatchObject({ id: first.user.id, phoneNumber: PHONE_A });
+      }
+    });
+
     it('listDevices_sameDeviceSignsInAgainAfterLogout_isListedOnce', async () => {
       expect((await h.request('POST', '/v1/auth/logout', { token: second.accessToken })).status).toBe(200);
       const again = await login({ deviceId: 'second-device', deviceInfo: { platform: 'ios', name: 'iPad Pro' } });

@@ -11,7 +11,7 @@ import { deviceView, userView } from './user.view.ts';
 type Schemas = components['schemas'];
 type ProfilePatch = { name?: string; userType?: Schemas['UserType']; email?: string; preferences?: Schemas['Preferences']; clear?: ('name' | 'email')[] };
 /** The data the account has used; handed in by the composition root (vpn/ records the traffic). */
-export type UsedData = (userId: string, dataQuota: number) => Promise<{ usedData: number }>;
+export type UsedData = (userId: string) => Promise<number>;
 export type { DeviceInput, UserRow } from './user.store.ts';
 export { needsProfile } from './user.view.ts';
 
@@ -22,8 +22,8 @@ export function createUserService(deps: Deps, usedData: UsedData) {
 
   /** The API's User: the row, its devices (`currentDeviceId` marked) and the data used. */
   async function view(user: store.UserRow, currentDeviceId: string | null): Promise<Schemas['User']> {
-    const [listed, used] = await Promise.all([devices(user.id, currentDeviceId), usedData(user.id, user.data_quota)]);
-    return userView(user, listed, used.usedData);
+    const [listed, used] = await Promise.all([devices(user.id, currentDeviceId), usedData(user.id)]);
+    return userView(user, listed, used);
   }
 
   /** The caller's account; a token that outlived its account is refused. */
@@ -56,7 +56,16 @@ export function createUserService(deps: Deps, usedData: UsedData) {
   return {
     load,
     view,
-    profile: async (caller: Caller) => view(await load(caller), caller.deviceId),
+    /** The caller's User in two statements at once: the account with its devices, and the data used. */
+    async profile(caller: Caller): Promise<Schemas['User']> {
+      const [found, used] = await Promise.all([store.findUserWithDevices(db, caller.userId), usedData(caller.userId)]);
+      if (!found) throw new UnauthenticatedError('INVALID_TOKEN', 'The account no longer exists');
+      return userView(
+        found.user,
+        found.devices.map((d) => deviceView(d, caller.deviceId)),
+        used,
+      );
+    },
     updateProfile,
     devices: (caller: Caller) => devices(caller.userId, caller.deviceId),
     find: (db: Queryable, id: string) => store.findUserById(db, id),

@@ -103,6 +103,30 @@ export function listDevices(db: Queryable, userId: string) {
   return db.all<DeviceRow>('SELECT * FROM devices WHERE user_id = ? ORDER BY last_seen_at DESC, id LIMIT 100', [userId]);
 }
 
+const DEVICE_COLUMNS = ['id', 'client_device_id', 'name', 'platform', 'model', 'os_version', 'app_version', 'created_at', 'last_seen_at'] as const;
+
+/**
+ * The account and its devices (as listDevices lists them) in one statement: one round trip on
+ * PostgreSQL instead of two. Device columns come back prefixed `d_`, NULL when it has none.
+ */
+export async function findUserWithDevices(db: Queryable, id: string): Promise<{ user: UserRow; devices: DeviceRow[] } | undefined> {
+  const rows = await db.all<UserRow & Record<`d_${(typeof DEVICE_COLUMNS)[number]}`, unknown>>(
+    `SELECT u.*, ${DEVICE_COLUMNS.map((c) => `d.${c} AS d_${c}`).join(', ')}
+     FROM users u
+     LEFT JOIN (SELECT * FROM devices WHERE user_id = ? ORDER BY last_seen_at DESC, id LIMIT 100) d ON d.user_id = u.id
+     WHERE u.id = ?
+     ORDER BY d.last_seen_at DESC, d.id`,
+    [id, id],
+  );
+  const first = rows[0];
+  if (!first) return undefined;
+  const user = Object.fromEntries(Object.entries(first).filter(([key]) => !key.startsWith('d_'))) as unknown as UserRow;
+  const devices = rows
+    .filter((row) => row.d_id !== null)
+    .map((row) => Object.fromEntries(DEVICE_COLUMNS.map((c) => [c, row[`d_${c}`]])) as unknown as DeviceRow);
+  return { user, devices };
+}
+
 export function findDevice(tx: Tx, id: string, userId: string) {
   return tx.one<{ id: string }>('SELECT id FROM devices WHERE id = ? AND user_id = ?', [id, userId]);
 }

@@ -15,12 +15,21 @@ export async function usageOf(db: Queryable, userId: string, dataQuota: number):
   return usageFrom(await trafficOf(db, userId), dataQuota);
 }
 
+/** The data the user's sessions used, in bytes (the profile's usedData). */
+export async function usedDataOf(db: Queryable, userId: string): Promise<number> {
+  return totals(await trafficOf(db, userId)).usedData;
+}
+
 /** The totals are clamped to the contract's maximum (2^53-1). */
-export function usageFrom(traffic: Traffic | undefined, dataQuota: number): Usage {
+function totals(traffic: Traffic | undefined) {
   const clamp = (n: number | null | undefined) => Math.min(Number(n ?? 0), Number.MAX_SAFE_INTEGER);
   const totalBytesIn = clamp(traffic?.bytes_in);
   const totalBytesOut = clamp(traffic?.bytes_out);
-  const usedData = Math.min(totalBytesIn + totalBytesOut, Number.MAX_SAFE_INTEGER);
+  return { totalBytesIn, totalBytesOut, usedData: Math.min(totalBytesIn + totalBytesOut, Number.MAX_SAFE_INTEGER) };
+}
+
+export function usageFrom(traffic: Traffic | undefined, dataQuota: number): Usage {
+  const { totalBytesIn, totalBytesOut, usedData } = totals(traffic);
   return {
     totalBytesIn,
     totalBytesOut,
