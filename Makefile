@@ -63,11 +63,11 @@ sdk: $(DEPS) ## Build the TypeScript SDK and the barqnet CLI (clients/typescript
 
 CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+	apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium
 
 OPENVPN := /usr/sbin/openvpn
 $(OPENVPN):
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openvpn
+	apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq openvpn
 
 # A Node 20-23 for the SDK's oldest supported runtime (build-tests): the machine's, else node@20 from npm.
 NODE20_LOCAL := $(CURDIR)/.tools/node20/node_modules/node/bin/node
