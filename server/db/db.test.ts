@@ -175,6 +175,51 @@ for (const dialect of DIALECTS) {
     }
 
     if (dialect === 'sqlite') {
+      it('rateLimitWrites_anotherProcessHoldsMainsWriteLock_answerAtOnce', async () => {
+        const file = join(tmpdir(), `barqnet-limits-${randomUUID()}.db`);
+        const mine = await openDb(`sqlite:${file}`);
+        const other = new DatabaseSync(file);
+        other.exec('BEGIN IMMEDIATE'); // the main database's write lock, not the limits file's
+        try {
+          const upsert = (key: string) =>
+            mine.one<{ tat: number }>(
+              'INSERT INTO limits.rate_limits (key, tat, ok) VALUES (?, 1, 1) ON CONFLICT (key) DO UPDATE SET tat = tat + 1 RETURNING tat',
+              [key],
+            );
+          const started = performance.now();
+          // issued together: were they one group commit, its BEGIN IMMEDIATE would wait for main
+          expect(await Promise.all([upsert('a'), upsert('b'), upsert('a')])).toEqual([{ tat: 1 }, { tat: 1 }, { tat: 2 }]);
+          expect(performance.now() - started).toBeLessThan(2_500); // busy_timeout is 5 s
+        } finally {
+          other.exec('ROLLBACK');
+          other.close();
+          await mine.close();
+          removeSqlite(file);
+        }
+      }, 30_000);
+
+      it('selectStar_anotherProcessRebuildsTheTable_rowsCarryTheNewColumnNames', async () => {
+        const file = join(tmpdir(), `barqnet-schema-${randomUUID()}.db`);
+        const mine = await openDb(`sqlite:${file}`);
+        const other = new DatabaseSync(file);
+        try {
+          await mine.run('CREATE TABLE probe (id TEXT, secret TEXT, name TEXT)');
+          await mine.run("INSERT INTO probe VALUES ('1', 's3cret', 'alice')");
+          expect(await mine.one('SELECT * FROM probe')).toEqual({ id: '1', secret: 's3cret', name: 'alice' });
+          expect(await mine.one('SELECT id, name FROM probe')).toEqual({ id: '1', name: 'alice' });
+          // a migration in another process: SQLite re-prepares the cached statements
+          other.exec("DROP TABLE probe; CREATE TABLE probe (id TEXT, name TEXT, email TEXT); INSERT INTO probe VALUES ('1', 'alice', 'a@example.com')");
+          expect(await mine.one('SELECT * FROM probe')).toEqual({ id: '1', name: 'alice', email: 'a@example.com' });
+          expect(await mine.one('SELECT id, name FROM probe')).toEqual({ id: '1', name: 'alice' });
+        } finally {
+          other.close();
+          await mine.close();
+          removeSqlite(file);
+        }
+      });
+    }
+
+    if (dialect === 'sqlite') {
       it('keeps other callers out of an open transaction', async () => {
         let entered!: () => void;
         const inside = new Promise<void>((resolve) => (entered = resolve));

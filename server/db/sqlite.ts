@@ -35,20 +35,30 @@ interface QueuedTx {
   reject(error: unknown): void;
 }
 
-/** A prepared statement returning arrays, and the names of its result columns. */
+/** Autocommit writes to the main database share one commit; the rest runs at once. */
+const groupCommitted = (sql: string) => DML.test(sql) && !LIMITS_WRITE.test(sql);
+
+/** A prepared statement, and the names of its result columns when it returns arrays. */
 interface Prepared {
   stmt: StatementSync;
-  columns: string[];
+  columns: string[] | undefined;
 }
 
 /** One row as a plain object; every row of a statement gets its keys in one order (one shape). */
-function named<T>(columns: readonly string[], values: readonly unknown[]): T {
-  const row: Record<string, unknown> = {};
-  for (let i = 0; i < columns.length; i++) row[columns[i]!] = values[i];
-  return row as T;
+function toRow<T>(columns: readonly string[] | undefined, row: unknown): T {
+  if (!columns) return { ...(row as Row) } as T;
+  const values = row as unknown[];
+  const named: Row = {};
+  for (let i = 0; i < columns.length; i++) named[columns[i]!] = values[i];
+  return named as T;
 }
 
 const DML = /^\s*(insert|update|delete|replace)\b/i;
+/** A write to the rate-limit database: its own file, no fsync, so it never waits for main's lock. */
+const LIMITS_WRITE = /^\s*(?:insert|update|delete|replace)\s+(?:or\s+\w+\s+)?(?:into\s+|from\s+)?limits\./i;
+/** A `*` in a select list: its columns can change under a prepared statement (another process's
+ *  migration re-prepares it), so such rows are named by node:sqlite on every read. */
+const STAR = /(?:select|,)\s*(?:\w+\.)?\*/i;
 
 /**
  * node:sqlite is synchronous, so a statement runs atomically with respect to other JS; only an
@@ -83,19 +93,19 @@ export class SqliteDb implements Db {
 
   all<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]> {
     if (inTx(this)) return refuseInTx('all()');
-    if (DML.test(sql)) return this.write<T[]>(sql, params, 'all');
+    if (groupCommitted(sql)) return this.write<T[]>(sql, params, 'all');
     return this.exclusive(() => this.allNow<T>(sql, params));
   }
 
   one<T = Row>(sql: string, params?: readonly unknown[]): Promise<T | undefined> {
     if (inTx(this)) return refuseInTx('one()');
-    if (DML.test(sql)) return this.write<T | undefined>(sql, params, 'one');
+    if (groupCommitted(sql)) return this.write<T | undefined>(sql, params, 'one');
     return this.exclusive(() => this.oneNow<T>(sql, params));
   }
 
   run(sql: string, params?: readonly unknown[]): Promise<number> {
     if (inTx(this)) return refuseInTx('run()');
-    if (!DML.test(sql)) return this.exclusive(() => this.runNow(sql, params));
+    if (!groupCommitted(sql)) return this.exclusive(() => this.runNow(sql, params));
     return this.write<number>(sql, params, 'changes');
   }
 
@@ -279,6 +289,7 @@ export class SqliteDb implements Db {
   private stmt(sql: string): Prepared {
     return remember(this.statements, sql, () => {
       const stmt = this.db.prepare(sql);
+      if (STAR.test(sql)) return { stmt, columns: undefined };
       stmt.setReturnArrays(true);
       return { stmt, columns: stmt.columns().map((c) => c.name) };
     });
@@ -290,13 +301,14 @@ export class SqliteDb implements Db {
     throw mapSqliteError(error);
   }
 
-  // Rows are read as arrays and named here: node:sqlite's own row objects (a null prototype, made
-  // property by property in C++) had to be copied into plain objects, and the copy cost more than
-  // the statement (micro-benchmark in bench/NOTES.md).
+  // Rows of a statement with a fixed column list are read as arrays and named here: node:sqlite's
+  // own row objects (a null prototype, made property by property in C++) have to be copied into
+  // plain objects, and the copy cost more than the statement (micro-benchmark in bench/NOTES.md).
   private allNow<T>(sql: string, params?: readonly unknown[]): T[] {
     try {
       const { stmt, columns } = this.stmt(sql);
-      return (stmt.all(...(toParams(params) as SQLInputValue[])) as unknown as unknown[][]).map((values) => named<T>(columns, values));
+      const rows = stmt.all(...(toParams(params) as SQLInputValue[]));
+      return rows.map((row) => toRow<T>(columns, row));
     } catch (error) {
       return this.failed(error);
     }
@@ -305,8 +317,8 @@ export class SqliteDb implements Db {
   private oneNow<T>(sql: string, params?: readonly unknown[]): T | undefined {
     try {
       const { stmt, columns } = this.stmt(sql);
-      const values = stmt.get(...(toParams(params) as SQLInputValue[])) as unknown as unknown[] | undefined;
-      return values === undefined ? undefined : named<T>(columns, values);
+      const row = stmt.get(...(toParams(params) as SQLInputValue[]));
+      return row === undefined ? undefined : toRow<T>(columns, row);
     } catch (error) {
       return this.failed(error);
     }
@@ -327,6 +339,7 @@ export class SqliteDb implements Db {
   }
 
   private totalChanges(): number {
-    return Number((this.stmt('SELECT total_changes()').stmt.get() as unknown as unknown[])[0]);
+    const { stmt, columns } = this.stmt('SELECT total_changes() AS n');
+    return Number(toRow<{ n: number }>(columns, stmt.get()).n);
   }
 }

@@ -49,12 +49,43 @@ export interface ProfileChange {
   preferences?: string | undefined;
 }
 
+// Column lists, not `*`: a row's fields stay the ones UserRow and DeviceRow name whatever a later
+// migration adds, and the statements keep node:sqlite's array rows (server/db/sqlite.ts).
+const USER_COLUMNS = [
+  'id',
+  'phone_number',
+  'password_hash',
+  'name',
+  'user_type',
+  'email',
+  'role',
+  'preferences',
+  'plan',
+  'plan_expires_at',
+  'data_quota',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof UserRow)[];
+const DEVICE_COLUMNS = [
+  'id',
+  'client_device_id',
+  'name',
+  'platform',
+  'model',
+  'os_version',
+  'app_version',
+  'created_at',
+  'last_seen_at',
+] as const satisfies readonly (keyof DeviceRow)[];
+const USER = USER_COLUMNS.join(', ');
+const DEVICE = DEVICE_COLUMNS.join(', ');
+
 export function findUserByPhone(db: Queryable, phone: string) {
-  return db.one<UserRow>('SELECT * FROM users WHERE phone_number = ?', [phone]);
+  return db.one<UserRow>(`SELECT ${USER} FROM users WHERE phone_number = ?`, [phone]);
 }
 
 export function findUserById(db: Queryable, id: string) {
-  return db.one<UserRow>('SELECT * FROM users WHERE id = ?', [id]);
+  return db.one<UserRow>(`SELECT ${USER} FROM users WHERE id = ?`, [id]);
 }
 
 export function insertUser(db: Queryable, user: { id: string; phone: string; passwordHash: string | null; dataQuota: number; now: number }) {
@@ -100,31 +131,29 @@ export function deleteUser(tx: Tx, id: string) {
 }
 
 export function listDevices(db: Queryable, userId: string) {
-  return db.all<DeviceRow>('SELECT * FROM devices WHERE user_id = ? ORDER BY last_seen_at DESC, id LIMIT 100', [userId]);
+  return db.all<DeviceRow>(`SELECT ${DEVICE} FROM devices WHERE user_id = ? ORDER BY last_seen_at DESC, id LIMIT 100`, [userId]);
 }
-
-const DEVICE_COLUMNS = ['id', 'client_device_id', 'name', 'platform', 'model', 'os_version', 'app_version', 'created_at', 'last_seen_at'] as const;
 
 /**
  * The account and its devices (as listDevices lists them) in one statement: one round trip on
  * PostgreSQL instead of two. Device columns come back prefixed `d_`, NULL when it has none.
  */
 export async function findUserWithDevices(db: Queryable, id: string): Promise<{ user: UserRow; devices: DeviceRow[] } | undefined> {
-  const rows = await db.all<UserRow & Record<`d_${(typeof DEVICE_COLUMNS)[number]}`, unknown>>(
-    `SELECT u.*, ${DEVICE_COLUMNS.map((c) => `d.${c} AS d_${c}`).join(', ')}
+  const rows = await db.all<Record<string, unknown>>(
+    `SELECT ${USER_COLUMNS.map((c) => `u.${c}`).join(', ')}, ${DEVICE_COLUMNS.map((c) => `d.${c} AS d_${c}`).join(', ')}
      FROM users u
-     LEFT JOIN (SELECT * FROM devices WHERE user_id = ? ORDER BY last_seen_at DESC, id LIMIT 100) d ON d.user_id = u.id
+     LEFT JOIN (SELECT user_id, ${DEVICE} FROM devices WHERE user_id = ? ORDER BY last_seen_at DESC, id LIMIT 100) d ON d.user_id = u.id
      WHERE u.id = ?
      ORDER BY d.last_seen_at DESC, d.id`,
     [id, id],
   );
   const first = rows[0];
   if (!first) return undefined;
-  const user = Object.fromEntries(Object.entries(first).filter(([key]) => !key.startsWith('d_'))) as unknown as UserRow;
-  const devices = rows
-    .filter((row) => row.d_id !== null)
-    .map((row) => Object.fromEntries(DEVICE_COLUMNS.map((c) => [c, row[`d_${c}`]])) as unknown as DeviceRow);
-  return { user, devices };
+  const pick = (row: Record<string, unknown>, columns: readonly string[], prefix: string) => Object.fromEntries(columns.map((c) => [c, row[prefix + c]]));
+  return {
+    user: pick(first, USER_COLUMNS, '') as unknown as UserRow,
+    devices: rows.filter((row) => row.d_id !== null).map((row) => pick(row, DEVICE_COLUMNS, 'd_') as unknown as DeviceRow),
+  };
 }
 
 export function findDevice(tx: Tx, id: string, userId: string) {
