@@ -156,31 +156,33 @@ for (const dialect of DIALECTS) {
     });
 
     if (dialect === 'sqlite') {
-      it('busy_anotherProcessHoldsTheWriteLock_isDatabaseUnavailableNot500', async () => {
-        const file = join(tmpdir(), `barqnet-busy-${randomUUID()}.db`);
+      /** A SQLite file opened by the store (`mine`) and by another process (here: another connection). */
+      async function twoConnections(test: (mine: Db, other: DatabaseSync) => Promise<void>) {
+        const file = join(tmpdir(), `barqnet-two-${randomUUID()}.db`);
         const mine = await openDb(`sqlite:${file}`);
-        // another process (here: another connection) holds the write lock past busy_timeout
         const other = new DatabaseSync(file);
-        other.exec('BEGIN IMMEDIATE');
         try {
-          await expect(addUser(mine, 'u1', '+15550001')).rejects.toBeInstanceOf(DatabaseUnavailableError);
-          await expect(mine.transaction(async (tx) => addUser(tx, 'u2', '+15550002'))).rejects.toBeInstanceOf(DatabaseUnavailableError);
+          await test(mine, other);
         } finally {
-          other.exec('ROLLBACK');
+          if (other.isTransaction) other.exec('ROLLBACK');
           other.close();
           await mine.close();
           removeSqlite(file);
         }
-      }, 30_000);
-    }
+      }
 
-    if (dialect === 'sqlite') {
+      it('busy_anotherProcessHoldsTheWriteLock_isDatabaseUnavailableNot500', async () => {
+        await twoConnections(async (mine, other) => {
+          // the other holds the write lock past busy_timeout
+          other.exec('BEGIN IMMEDIATE');
+          await expect(addUser(mine, 'u1', '+15550001')).rejects.toBeInstanceOf(DatabaseUnavailableError);
+          await expect(mine.transaction(async (tx) => addUser(tx, 'u2', '+15550002'))).rejects.toBeInstanceOf(DatabaseUnavailableError);
+        });
+      }, 30_000);
+
       it('rateLimitWrites_anotherProcessHoldsMainsWriteLock_answerAtOnce', async () => {
-        const file = join(tmpdir(), `barqnet-limits-${randomUUID()}.db`);
-        const mine = await openDb(`sqlite:${file}`);
-        const other = new DatabaseSync(file);
-        other.exec('BEGIN IMMEDIATE'); // the main database's write lock, not the limits file's
-        try {
+        await twoConnections(async (mine, other) => {
+          other.exec('BEGIN IMMEDIATE'); // the main database's write lock, not the limits file's
           const upsert = (key: string) =>
             mine.one<{ tat: number }>(
               'INSERT INTO limits.rate_limits (key, tat, ok) VALUES (?, 1, 1) ON CONFLICT (key) DO UPDATE SET tat = tat + 1 RETURNING tat',
@@ -190,19 +192,11 @@ for (const dialect of DIALECTS) {
           // issued together: were they one group commit, its BEGIN IMMEDIATE would wait for main
           expect(await Promise.all([upsert('a'), upsert('b'), upsert('a')])).toEqual([{ tat: 1 }, { tat: 1 }, { tat: 2 }]);
           expect(performance.now() - started).toBeLessThan(2_500); // busy_timeout is 5 s
-        } finally {
-          other.exec('ROLLBACK');
-          other.close();
-          await mine.close();
-          removeSqlite(file);
-        }
+        });
       }, 30_000);
 
       it('selectStar_anotherProcessRebuildsTheTable_rowsCarryTheNewColumnNames', async () => {
-        const file = join(tmpdir(), `barqnet-schema-${randomUUID()}.db`);
-        const mine = await openDb(`sqlite:${file}`);
-        const other = new DatabaseSync(file);
-        try {
+        await twoConnections(async (mine, other) => {
           await mine.run('CREATE TABLE probe (id TEXT, secret TEXT, name TEXT)');
           await mine.run("INSERT INTO probe VALUES ('1', 's3cret', 'alice')");
           expect(await mine.one('SELECT * FROM probe')).toEqual({ id: '1', secret: 's3cret', name: 'alice' });
@@ -211,11 +205,7 @@ for (const dialect of DIALECTS) {
           other.exec("DROP TABLE probe; CREATE TABLE probe (id TEXT, name TEXT, email TEXT); INSERT INTO probe VALUES ('1', 'alice', 'a@example.com')");
           expect(await mine.one('SELECT * FROM probe')).toEqual({ id: '1', name: 'alice', email: 'a@example.com' });
           expect(await mine.one('SELECT id, name FROM probe')).toEqual({ id: '1', name: 'alice' });
-        } finally {
-          other.close();
-          await mine.close();
-          removeSqlite(file);
-        }
+        });
       });
     }
 
