@@ -139,21 +139,26 @@ export function listDevices(db: Queryable, userId: string) {
  * PostgreSQL instead of two. Device columns come back prefixed `d_`, NULL when it has none.
  */
 export async function findUserWithDevices(db: Queryable, id: string): Promise<{ user: UserRow; devices: DeviceRow[] } | undefined> {
-  const rows = await db.all<Record<string, unknown>>(
-    `SELECT ${USER_COLUMNS.map((c) => `u.${c}`).join(', ')}, ${DEVICE_COLUMNS.map((c) => `d.${c} AS d_${c}`).join(', ')}
-     FROM users u
-     LEFT JOIN (SELECT user_id, ${DEVICE} FROM devices WHERE user_id = ? ORDER BY last_seen_at DESC, id LIMIT 100) d ON d.user_id = u.id
-     WHERE u.id = ?
-     ORDER BY d.last_seen_at DESC, d.id`,
-    [id, id],
-  );
+  const rows = await db.all<Record<string, unknown>>(WITH_DEVICES, [id]);
   const first = rows[0];
   if (!first) return undefined;
-  const pick = (row: Record<string, unknown>, columns: readonly string[], prefix: string) => Object.fromEntries(columns.map((c) => [c, row[prefix + c]]));
   return {
-    user: pick(first, USER_COLUMNS, '') as unknown as UserRow,
-    devices: rows.filter((row) => row.d_id !== null).map((row) => pick(row, DEVICE_COLUMNS, 'd_') as unknown as DeviceRow),
+    user: pick(first, USER_COLUMNS, '') as UserRow,
+    devices: first.d_id === null ? [] : rows.map((row) => pick(row, DEVICE_COLUMNS, 'd_') as DeviceRow),
   };
+}
+
+// One row per device (LIMIT as listDevices), or one with NULL device columns when there is none.
+const WITH_DEVICES = `SELECT ${USER_COLUMNS.map((c) => `u.${c}`).join(', ')}, ${DEVICE_COLUMNS.map((c) => `d.${c} AS d_${c}`).join(', ')}
+  FROM users u LEFT JOIN devices d ON d.user_id = u.id
+  WHERE u.id = ?
+  ORDER BY d.last_seen_at DESC, d.id
+  LIMIT 100`;
+
+function pick(row: Record<string, unknown>, columns: readonly string[], prefix: string): unknown {
+  const picked: Record<string, unknown> = {};
+  for (const column of columns) picked[column] = row[prefix + column];
+  return picked;
 }
 
 export function findDevice(tx: Tx, id: string, userId: string) {
