@@ -11,7 +11,6 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../server/config.ts';
 import { loadSpec } from '../server/http/spec.ts';
 import { createLogger } from '../server/lib/logger.ts';
-import { freePort } from './lib/free-port.ts';
 import { createMockFront } from './mock-front.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
@@ -23,13 +22,21 @@ async function main(): Promise<void> {
   const logger = createLogger('info');
   const host = env['MOCK_HOST'] || '127.0.0.1';
   const port = Number(env['MOCK_PORT'] ?? 4010);
-  const prismPort = await freePort();
-  const args = [PRISM, 'mock', SPEC, '--host', '127.0.0.1', '--port', String(prismPort)];
+  // Prism picks its own free port (0) and names it in its start-up line: a port chosen here and
+  // handed over could be taken by another process in between (on a busy machine it was, and the
+  // readiness probe then reached that process while Prism exited with EADDRINUSE).
+  const args = [PRISM, 'mock', SPEC, '--host', '127.0.0.1', '--port', '0'];
   if (env['MOCK_DYNAMIC'] === '1') args.push('--dynamic', ...(env['MOCK_SEED'] ? ['--seed', env['MOCK_SEED']] : []));
   const prism = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let listening!: (url: string) => void;
+  const started = new Promise<string>((resolve) => (listening = resolve));
   // Prism's request log stays visible; its start-up lines name the internal port, so they go.
   prism.stdout.on('data', (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) if (line && !line.includes('[CLI]')) process.stdout.write(line + '\n');
+    for (const line of chunk.toString().split('\n')) {
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1];
+      if (url) listening(url);
+      if (line && !line.includes('[CLI]')) process.stdout.write(line + '\n');
+    }
   });
   prism.once('exit', (code) => {
     logger.error('mock.prism_exited', { code });
@@ -43,16 +50,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 
-  const prismUrl = `http://127.0.0.1:${prismPort}`;
-  for (let tries = 0; ; tries++) {
-    const ready = await fetch(`${prismUrl}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) break;
-    if (tries > 600) throw new Error('Prism did not start within 60 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const timeout = setTimeout(() => {
+    process.stderr.write('mock: Prism did not start within 60 s\n');
+    prism.removeAllListeners('exit');
+    prism.kill('SIGTERM');
+    process.exit(1);
+  }, 60_000);
+  const prismUrl = await started;
+  clearTimeout(timeout);
   const bodyLimit = loadConfig({ BODY_LIMIT: env['BODY_LIMIT'] }).bodyLimit;
   const app = createMockFront({ spec: loadSpec(new URL(`file://${SPEC}`)), prismUrl, bodyLimit, logger, specJson: readFileSync(SPEC) });
   const server = createHttpServer(app);
