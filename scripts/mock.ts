@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../server/config.ts';
 import { loadSpec } from '../server/http/spec.ts';
@@ -31,13 +32,13 @@ async function main(): Promise<void> {
   let listening!: (url: string) => void;
   const started = new Promise<string>((resolve) => (listening = resolve));
   // Prism's request log stays visible; its start-up lines name the internal port, so they go.
-  prism.stdout.on('data', (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) {
-      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1];
-      if (url) listening(url);
-      if (line && !line.includes('[CLI]')) process.stdout.write(line + '\n');
-    }
+  createInterface({ input: prism.stdout }).on('line', (line) => {
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1];
+    if (url) listening(url);
+    if (line && !line.includes('[CLI]')) process.stdout.write(line + '\n');
   });
+  // a failure after this point (the front's port taken, say) must not leave Prism behind
+  process.once('exit', () => prism.kill('SIGTERM'));
   prism.once('exit', (code) => {
     logger.error('mock.prism_exited', { code });
     process.exit(1);

@@ -56,9 +56,10 @@ function toRow<T>(columns: readonly string[] | undefined, row: unknown): T {
 const DML = /^\s*(insert|update|delete|replace)\b/i;
 /** A write to the rate-limit database: its own file, no fsync, so it never waits for main's lock. */
 const LIMITS_WRITE = /^\s*(?:insert|update|delete|replace)\s+(?:or\s+\w+\s+)?(?:into\s+|from\s+)?limits\./i;
-/** A `*` in a select list: its columns can change under a prepared statement (another process's
- *  migration re-prepares it), so such rows are named by node:sqlite on every read. */
-const STAR = /(?:select|,)\s*(?:\w+\.)?\*/i;
+/** A `*` other than COUNT(*) (`SELECT *`, `t.*`, `RETURNING *`): its columns can change under a
+ *  prepared statement (another process's migration re-prepares it), so such rows are named by
+ *  node:sqlite on every read. A false match only costs the array rows' speed. */
+const hasStar = (sql: string) => sql.replace(/count\(\s*\*\s*\)/gi, '').includes('*');
 
 /**
  * node:sqlite is synchronous, so a statement runs atomically with respect to other JS; only an
@@ -289,7 +290,7 @@ export class SqliteDb implements Db {
   private stmt(sql: string): Prepared {
     return remember(this.statements, sql, () => {
       const stmt = this.db.prepare(sql);
-      if (STAR.test(sql)) return { stmt, columns: undefined };
+      if (hasStar(sql)) return { stmt, columns: undefined };
       stmt.setReturnArrays(true);
       return { stmt, columns: stmt.columns().map((c) => c.name) };
     });

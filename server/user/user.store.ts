@@ -51,32 +51,35 @@ export interface ProfileChange {
 
 // Column lists, not `*`: a row's fields stay the ones UserRow and DeviceRow name whatever a later
 // migration adds, and the statements keep node:sqlite's array rows (server/db/sqlite.ts).
-const USER_COLUMNS = [
-  'id',
-  'phone_number',
-  'password_hash',
-  'name',
-  'user_type',
-  'email',
-  'role',
-  'preferences',
-  'plan',
-  'plan_expires_at',
-  'data_quota',
-  'created_at',
-  'updated_at',
-] as const satisfies readonly (keyof UserRow)[];
-const DEVICE_COLUMNS = [
-  'id',
-  'client_device_id',
-  'name',
-  'platform',
-  'model',
-  'os_version',
-  'app_version',
-  'created_at',
-  'last_seen_at',
-] as const satisfies readonly (keyof DeviceRow)[];
+// Every field of the row once: `satisfies` refuses a field missing from the list, or one too many.
+const USER_FIELDS = {
+  id: 1,
+  phone_number: 1,
+  password_hash: 1,
+  name: 1,
+  user_type: 1,
+  email: 1,
+  role: 1,
+  preferences: 1,
+  plan: 1,
+  plan_expires_at: 1,
+  data_quota: 1,
+  created_at: 1,
+  updated_at: 1,
+} as const satisfies Record<keyof UserRow, 1>;
+const DEVICE_FIELDS = {
+  id: 1,
+  client_device_id: 1,
+  name: 1,
+  platform: 1,
+  model: 1,
+  os_version: 1,
+  app_version: 1,
+  created_at: 1,
+  last_seen_at: 1,
+} as const satisfies Record<keyof DeviceRow, 1>;
+const USER_COLUMNS = Object.keys(USER_FIELDS);
+const DEVICE_COLUMNS = Object.keys(DEVICE_FIELDS);
 const USER = USER_COLUMNS.join(', ');
 const DEVICE = DEVICE_COLUMNS.join(', ');
 
