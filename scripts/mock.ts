@@ -43,19 +43,17 @@ async function main(): Promise<void> {
     logger.error('mock.prism_exited', { code });
     process.exit(1);
   });
-  const stop = () => {
+  // Prism is stopped by the exit hook above, whichever way this process ends
+  const stop = (code: number) => {
     prism.removeAllListeners('exit');
-    prism.kill('SIGTERM');
-    process.exit(0);
+    process.exit(code);
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  process.on('SIGTERM', () => stop(0));
+  process.on('SIGINT', () => stop(0));
 
   const timeout = setTimeout(() => {
     process.stderr.write('mock: Prism did not start within 60 s\n');
-    prism.removeAllListeners('exit');
-    prism.kill('SIGTERM');
-    process.exit(1);
+    stop(1);
   }, 60_000);
   const prismUrl = await started;
   clearTimeout(timeout);

@@ -36,7 +36,7 @@ interface QueuedTx {
 }
 
 /** Autocommit writes to the main database share one commit; the rest runs at once. */
-const groupCommitted = (sql: string) => DML.test(sql) && !LIMITS_WRITE.test(sql);
+const groupCommitted = (sql: string) => DML.test(sql) && !LIMITS_TARGET.test(sql);
 
 /** A prepared statement, and the names of its result columns when it returns arrays. */
 interface Prepared {
@@ -54,8 +54,8 @@ function toRow<T>(columns: readonly string[] | undefined, row: unknown): T {
 }
 
 const DML = /^\s*(insert|update|delete|replace)\b/i;
-/** A write to the rate-limit database: its own file, no fsync, so it never waits for main's lock. */
-const LIMITS_WRITE = /^\s*(?:insert|update|delete|replace)\s+(?:or\s+\w+\s+)?(?:into\s+|from\s+)?limits\./i;
+/** A write's target in the rate-limit database: its own file, no fsync, so it never waits for main's lock. */
+const LIMITS_TARGET = /^\s*\w+\s+(?:or\s+\w+\s+)?(?:into\s+|from\s+)?limits\./i;
 /** A `*` other than COUNT(*) (`SELECT *`, `t.*`, `RETURNING *`): its columns can change under a
  *  prepared statement (another process's migration re-prepares it), so such rows are named by
  *  node:sqlite on every read. A false match only costs the array rows' speed. */

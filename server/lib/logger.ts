@@ -180,7 +180,7 @@ export function createLogger(level: Level | 'silent' = 'info', write: Write = ba
       // the fields logged win over the scope's (the request line names its own requestId)
       mixinMergeStrategy: (fields, scope) => (scope === NO_SCOPE ? fields : Object.assign(scope, fields)),
     },
-    { write: (line: string) => write(line) },
+    { write },
   );
   const requests = log.isLevelEnabled('info');
   return {

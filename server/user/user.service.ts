@@ -15,6 +15,9 @@ export type UsedData = (userId: string) => Promise<number>;
 export type { DeviceInput, UserRow } from './user.store.ts';
 export { needsProfile } from './user.view.ts';
 
+/** A token that outlived its account is refused. */
+const accountGone = () => new UnauthenticatedError('INVALID_TOKEN', 'The account no longer exists');
+
 export function createUserService(deps: Deps, usedData: UsedData) {
   const { db, clock } = deps;
 
@@ -29,7 +32,7 @@ export function createUserService(deps: Deps, usedData: UsedData) {
   /** The caller's account; a token that outlived its account is refused. */
   async function load(caller: Caller): Promise<store.UserRow> {
     const user = await store.findUserById(db, caller.userId);
-    if (!user) throw new UnauthenticatedError('INVALID_TOKEN', 'The account no longer exists');
+    if (!user) throw accountGone();
     return user;
   }
 
@@ -59,7 +62,7 @@ export function createUserService(deps: Deps, usedData: UsedData) {
     /** The caller's User in two statements at once: the account with its devices, and the data used. */
     async profile(caller: Caller): Promise<Schemas['User']> {
       const [found, used] = await Promise.all([store.findUserWithDevices(db, caller.userId), usedData(caller.userId)]);
-      if (!found) throw new UnauthenticatedError('INVALID_TOKEN', 'The account no longer exists');
+      if (!found) throw accountGone();
       return userView(
         found.user,
         found.devices.map((d) => deviceView(d, caller.deviceId)),

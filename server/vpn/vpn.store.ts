@@ -124,15 +124,15 @@ export function updateVpnSessionStatus(db: Queryable, id: string, userId: string
   );
 }
 
+/** Summed as doubles: each session is at most 2^53-1 bytes, but their total may pass it (and would overflow an integer SUM). */
+const sum = (column: string) => `SUM(CAST(${column} AS DOUBLE PRECISION))`;
+
 /**
  * Stats are cumulative per session: keeping the largest value seen makes a retried or
- * out-of-order report a no-op, so nothing is ever counted twice.
- */
-/**
- * Raises the session's counters (never lowers them) and answers with its new totals and the sums
- * of the user's other sessions, so the report's usage needs no second read of the traffic. The
- * other sessions are summed as trafficOf sums (doubles); the row itself is excluded, so neither
- * dialect's view of a row inside its own UPDATE matters. Undefined when no such session exists.
+ * out-of-order report a no-op, so nothing is ever counted twice. Answers with the session's new
+ * totals and the sums of the user's other sessions (summed as trafficOf sums), so the report's
+ * usage needs no second read of the traffic; the row itself is excluded, so neither dialect's view
+ * of a row inside its own UPDATE matters. Undefined when no such session exists.
  */
 export function recordStats(db: Queryable, s: { id: string; userId: string; bytesIn: number; bytesOut: number; duration: number; now: number }) {
   return db.one<{ bytes_in: number; bytes_out: number; others_in: number | null; others_out: number | null }>(
@@ -143,16 +143,15 @@ export function recordStats(db: Queryable, s: { id: string; userId: string; byte
        last_report_at = ?
      WHERE id = ? AND user_id = ?
      RETURNING bytes_in, bytes_out,
-       (SELECT SUM(CAST(o.bytes_in AS DOUBLE PRECISION)) FROM vpn_sessions o WHERE o.user_id = ? AND o.id <> ?) AS others_in,
-       (SELECT SUM(CAST(o.bytes_out AS DOUBLE PRECISION)) FROM vpn_sessions o WHERE o.user_id = ? AND o.id <> ?) AS others_out`,
+       (SELECT ${sum('o.bytes_in')} FROM vpn_sessions o WHERE o.user_id = ? AND o.id <> ?) AS others_in,
+       (SELECT ${sum('o.bytes_out')} FROM vpn_sessions o WHERE o.user_id = ? AND o.id <> ?) AS others_out`,
     [s.bytesIn, s.bytesIn, s.bytesOut, s.bytesOut, s.duration, s.duration, s.now, s.id, s.userId, s.userId, s.id, s.userId, s.id],
   );
 }
 
-/** Summed as doubles: each session is at most 2^53-1 bytes, but their total may pass it (and would overflow an integer SUM). */
 export function trafficOf(db: Queryable, userId: string) {
   return db.one<{ bytes_in: number | null; bytes_out: number | null }>(
-    `SELECT SUM(CAST(bytes_in AS DOUBLE PRECISION)) AS bytes_in, SUM(CAST(bytes_out AS DOUBLE PRECISION)) AS bytes_out
+    `SELECT ${sum('bytes_in')} AS bytes_in, ${sum('bytes_out')} AS bytes_out
      FROM vpn_sessions WHERE user_id = ?`,
     [userId],
   );
