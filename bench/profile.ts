@@ -1,16 +1,19 @@
-// `node bench/profile.ts [path] [seconds]`: one API request under load with the server's CPU
-// profiled (node --cpu-prof), then the top functions by self time and the share of each
-// package. For finding where a request's cost goes; `make bench` is where it is measured.
+// `node bench/profile.ts [path] [seconds] [postgres]`: one API request under load with the
+// server's CPU profiled (node --cpu-prof), then the top functions by self time and the share of
+// each package. A GET path is sent as an authenticated GET; `/v1/vpn/stats` as the bench's stats
+// reports. With `postgres` the server runs on a temporary PostgreSQL database instead of SQLite.
+// For finding where a request's cost goes; `make bench` is where it is measured.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from '../scripts/lib/root.ts';
 import { client } from '../test/support/http.ts';
+import { createDatabase } from '../test/support/postgres.ts';
 import { startServer } from '../test/support/server-process.ts';
 import { makeUsers } from './fixtures.ts';
 import { measure } from './measure.ts';
-import { API_ENV } from './scenarios.ts';
+import { API_ENV, authedGet, statsPosts } from './scenarios.ts';
 
 interface ProfileNode {
   id: number;
@@ -24,10 +27,11 @@ interface Profile {
 
 const path = process.argv[2] ?? '/v1/vpn/locations';
 const seconds = Number(process.argv[3] ?? 5);
+const postgres = process.argv[4] === 'postgres' ? await createDatabase('barqnet_profile') : undefined;
 const work = mkdtempSync(join(tmpdir(), 'barqnet-profile-'));
 try {
   const server = await startServer({
-    databaseUrl: `sqlite:${join(work, 'p.db')}`,
+    databaseUrl: postgres?.url ?? `sqlite:${join(work, 'p.db')}`,
     env: API_ENV,
     logFile: join(work, 'server.log'),
     nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${work}`],
@@ -35,22 +39,12 @@ try {
   const c = client(server.url);
   const users = await makeUsers(c, 50);
   c.close();
-  let i = 0;
   const m = await measure(path, {
     url: server.url,
     pid: server.pid,
     connections: 50,
     duration: seconds,
-    requests: [
-      {
-        method: 'GET',
-        path,
-        setupRequest: (req: { headers?: Record<string, string> }) => ({
-          ...req,
-          headers: { ...req.headers, authorization: `Bearer ${users[i++ % users.length]!.accessToken}` },
-        }),
-      },
-    ],
+    requests: path === '/v1/vpn/stats' ? statsPosts(users) : authedGet(users, path),
   });
   await server.stop('SIGINT');
   const file = readdirSync(work).find((f) => f.endsWith('.cpuprofile'))!;
@@ -122,4 +116,5 @@ try {
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
+  await postgres?.drop();
 }

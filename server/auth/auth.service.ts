@@ -34,8 +34,8 @@ export function createAuthService(deps: Deps, users: UserService, otp: OtpServic
   }
 
   async function result(userId: string, signedIn: { tokens: TokenPair; deviceRowId: string }): Promise<AuthResult> {
-    const user = (await users.find(db, userId))!;
-    return { success: true, user: await users.view(user, signedIn.deviceRowId), ...signedIn.tokens, needsProfile: needsProfile(user) };
+    const { user, row } = await users.view(userId, signedIn.deviceRowId);
+    return { success: true, user, ...signedIn.tokens, needsProfile: needsProfile(row) };
   }
 
   /** Counts the sign-in's outcome: success when `work` resolves, else failure (locked: lockout). */

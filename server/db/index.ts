@@ -3,7 +3,7 @@ import { PostgresDb } from './postgres.ts';
 import { SqliteDb } from './sqlite.ts';
 import type { Db } from './types.ts';
 
-export type { Db, Dialect, Queryable, Tx } from './types.ts';
+export type { Db, Dialect, Queryable, ScalarSubquery, Tx } from './types.ts';
 export { DatabaseUnavailableError, isUniqueViolation } from './errors.ts';
 
 /**

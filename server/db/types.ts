@@ -19,6 +19,13 @@ export interface DbObserver {
   batch(kind: 'write' | 'transaction', size: number): void;
 }
 
+/**
+ * A subquery of one row and one column with one `?` (the id of what it is about), for one
+ * folder's statement to read a figure of another folder's tables: the folder that owns the
+ * tables writes it, the composition root hands it over, and the request makes one statement.
+ */
+export type ScalarSubquery = string;
+
 /** What a database and a transaction both run. */
 export interface Queryable {
   readonly dialect: Dialect;

@@ -3,30 +3,44 @@
 // are owned by the server: the contract refuses them in PATCH bodies, and the UPDATE never names them.
 import type { components } from '../../generated/types.ts';
 import type { Caller, Deps } from '../context.ts';
-import type { Queryable, Tx } from '../db/index.ts';
+import type { Queryable, ScalarSubquery, Tx } from '../db/index.ts';
 import { UnauthenticatedError } from '../lib/errors.ts';
 import * as store from './user.store.ts';
 import { deviceView, userView } from './user.view.ts';
 
 type Schemas = components['schemas'];
 type ProfilePatch = { name?: string; userType?: Schemas['UserType']; email?: string; preferences?: Schemas['Preferences']; clear?: ('name' | 'email')[] };
-/** The data the account has used; handed in by the composition root (vpn/ records the traffic). */
-export type UsedData = (userId: string) => Promise<number>;
 export type { DeviceInput, UserRow } from './user.store.ts';
+export { QUOTA_OF_ACCOUNT } from './user.store.ts';
 export { needsProfile } from './user.view.ts';
 
 /** A token that outlived its account is refused. */
 const accountGone = () => new UnauthenticatedError('INVALID_TOKEN', 'The account no longer exists');
 
-export function createUserService(deps: Deps, usedData: UsedData) {
+/**
+ * `usedData`: the bytes the account's VPN sessions used, a subquery of vpn/'s (NULL before any
+ * session); handed in by the composition root, so user/ imports nothing of vpn/.
+ */
+export function createUserService(deps: Deps, usedData: ScalarSubquery) {
   const { db, clock } = deps;
+  const withDevices = store.withDevicesSql(usedData);
 
-  const devices = async (userId: string, currentDeviceId: string | null) => (await store.listDevices(db, userId)).map((d) => deviceView(d, currentDeviceId));
-
-  /** The API's User: the row, its devices (`currentDeviceId` marked) and the data used. */
-  async function view(user: store.UserRow, currentDeviceId: string | null): Promise<Schemas['User']> {
-    const [listed, used] = await Promise.all([devices(user.id, currentDeviceId), usedData(user.id)]);
-    return userView(user, listed, used);
+  /**
+   * The API's User (its devices, `currentDeviceId` marked, and the data used) and its row, in
+   * one statement; a token that outlived its account is refused.
+   */
+  async function view(userId: string, currentDeviceId: string | null): Promise<{ user: Schemas['User']; row: store.UserRow }> {
+    const found = await store.findUserWithDevices(db, withDevices, userId);
+    if (!found) throw accountGone();
+    const used = Math.min(Number(found.figure ?? 0), Number.MAX_SAFE_INTEGER);
+    return {
+      user: userView(
+        found.user,
+        found.devices.map((d) => deviceView(d, currentDeviceId)),
+        used,
+      ),
+      row: found.user,
+    };
   }
 
   /** The caller's account; a token that outlived its account is refused. */
@@ -53,24 +67,16 @@ export function createUserService(deps: Deps, usedData: UsedData) {
       }
       await store.updateProfile(tx, user.id, change, clock.now());
     });
-    return view((await store.findUserById(db, user.id))!, caller.deviceId);
+    return (await view(user.id, caller.deviceId)).user;
   }
 
   return {
     load,
     view,
-    /** The caller's User in two statements at once: the account with its devices, and the data used. */
-    async profile(caller: Caller): Promise<Schemas['User']> {
-      const [found, used] = await Promise.all([store.findUserWithDevices(db, caller.userId), usedData(caller.userId)]);
-      if (!found) throw accountGone();
-      return userView(
-        found.user,
-        found.devices.map((d) => deviceView(d, caller.deviceId)),
-        used,
-      );
-    },
+    /** The caller's User, in one statement. */
+    profile: async (caller: Caller): Promise<Schemas['User']> => (await view(caller.userId, caller.deviceId)).user,
     updateProfile,
-    devices: (caller: Caller) => devices(caller.userId, caller.deviceId),
+    devices: async (caller: Caller) => (await store.listDevices(db, caller.userId)).map((d) => deviceView(d, caller.deviceId)),
     find: (db: Queryable, id: string) => store.findUserById(db, id),
     findByPhone: (db: Queryable, phone: string) => store.findUserByPhone(db, phone),
     create: (tx: Tx, user: { id: string; phone: string; passwordHash: string | null }) =>

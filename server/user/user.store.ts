@@ -1,5 +1,5 @@
 // Queries for users and their devices.
-import type { Queryable, Tx } from '../db/index.ts';
+import type { Queryable, ScalarSubquery, Tx } from '../db/index.ts';
 
 export interface UserRow {
   id: string;
@@ -137,26 +137,38 @@ export function listDevices(db: Queryable, userId: string) {
   return db.all<DeviceRow>(`SELECT ${DEVICE} FROM devices WHERE user_id = ? ORDER BY last_seen_at DESC, id LIMIT 100`, [userId]);
 }
 
+/** The account's data quota, for the stats report's statement (vpn/). */
+export const QUOTA_OF_ACCOUNT: ScalarSubquery = 'SELECT data_quota FROM users WHERE id = ?';
+
+/** The account with its devices (as listDevices lists them) and `figure`, the one statement of a profile read. */
+export type WithDevices = { user: UserRow; devices: DeviceRow[]; figure: unknown };
+
 /**
- * The account and its devices (as listDevices lists them) in one statement: one round trip on
- * PostgreSQL instead of two. Device columns come back prefixed `d_`, NULL when it has none.
+ * The statement of findUserWithDevices: one row per device (LIMIT as listDevices), or one with
+ * NULL device columns when there is none, each with the figure (computed once, in the FROM
+ * clause). Device columns come back prefixed `d_`, the figure as `figure`.
  */
-export async function findUserWithDevices(db: Queryable, id: string): Promise<{ user: UserRow; devices: DeviceRow[] } | undefined> {
-  const rows = await db.all<Record<string, unknown>>(WITH_DEVICES, [id]);
+export function withDevicesSql(figure: ScalarSubquery): string {
+  return `SELECT ${USER_COLUMNS.map((c) => `u.${c}`).join(', ')}, ${DEVICE_COLUMNS.map((c) => `d.${c} AS d_${c}`).join(', ')}, f.figure
+  FROM users u
+  CROSS JOIN (SELECT (${figure}) AS figure) f
+  LEFT JOIN devices d ON d.user_id = u.id
+  WHERE u.id = ?
+  ORDER BY d.last_seen_at DESC, d.id
+  LIMIT 100`;
+}
+
+/** The account, its devices and a figure of it in one statement (`sql` from withDevicesSql): one round trip on PostgreSQL. */
+export async function findUserWithDevices(db: Queryable, sql: string, id: string): Promise<WithDevices | undefined> {
+  const rows = await db.all<Record<string, unknown>>(sql, [id, id]);
   const first = rows[0];
   if (!first) return undefined;
   return {
     user: pick(first, USER_COLUMNS, '') as UserRow,
     devices: first.d_id === null ? [] : rows.map((row) => pick(row, DEVICE_COLUMNS, 'd_') as DeviceRow),
+    figure: first.figure,
   };
 }
-
-// One row per device (LIMIT as listDevices), or one with NULL device columns when there is none.
-const WITH_DEVICES = `SELECT ${USER_COLUMNS.map((c) => `u.${c}`).join(', ')}, ${DEVICE_COLUMNS.map((c) => `d.${c} AS d_${c}`).join(', ')}
-  FROM users u LEFT JOIN devices d ON d.user_id = u.id
-  WHERE u.id = ?
-  ORDER BY d.last_seen_at DESC, d.id
-  LIMIT 100`;
 
 function pick(row: Record<string, unknown>, columns: readonly string[], prefix: string): unknown {
   const picked: Record<string, unknown> = {};

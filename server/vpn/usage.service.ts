@@ -3,6 +3,8 @@ import type { components } from '../../generated/types.ts';
 import type { Queryable } from '../db/index.ts';
 import { trafficOf } from './vpn.store.ts';
 
+export { USED_DATA_OF_ACCOUNT } from './vpn.store.ts';
+
 export type Usage = components['schemas']['Usage'];
 
 /** What the user's sessions recorded, summed (null: no session yet). */
@@ -13,11 +15,6 @@ export interface Traffic {
 
 export async function usageOf(db: Queryable, userId: string, dataQuota: number): Promise<Usage> {
   return usageFrom(await trafficOf(db, userId), dataQuota);
-}
-
-/** The data the user's sessions used, in bytes (the profile's usedData). */
-export async function usedDataOf(db: Queryable, userId: string): Promise<number> {
-  return totals(await trafficOf(db, userId)).usedData;
 }
 
 /** The totals are clamped to the contract's maximum (2^53-1). */

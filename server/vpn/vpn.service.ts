@@ -3,7 +3,7 @@ import type { components, operations } from '../../generated/types.ts';
 import type { Caller, Deps } from '../context.ts';
 import { ConflictError, NotFoundError, QuotaExceededError, ValidationError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
-import type { UserService } from '../user/user.service.ts';
+import { QUOTA_OF_ACCOUNT, type UserService } from '../user/user.service.ts';
 import { usageFrom, usageOf } from './usage.service.ts';
 import { validateOvpn } from './ovpn.ts';
 import * as store from './vpn.store.ts';
@@ -188,13 +188,20 @@ export function createVpnService(deps: Deps, users: Pick<UserService, 'load'>) {
     },
 
     async reportStats(caller: Caller, s: { sessionId: string; bytesIn: number; bytesOut: number; duration: number }) {
-      // the write and the quota's read at once: one statement each, on two connections on PostgreSQL
-      const [row, user] = await Promise.all([
-        store.recordStats(db, { id: s.sessionId, userId: caller.userId, bytesIn: s.bytesIn, bytesOut: s.bytesOut, duration: s.duration, now: clock.now() }),
-        users.load(caller),
-      ]);
-      if (!row) throw new NotFoundError('VPN session');
-      return usageFrom({ bytes_in: row.bytes_in + (row.others_in ?? 0), bytes_out: row.bytes_out + (row.others_out ?? 0) }, user.data_quota);
+      // one statement: the write, the other sessions' sums and the account's quota
+      const row = await store.recordStats(db, QUOTA_OF_ACCOUNT, {
+        id: s.sessionId,
+        userId: caller.userId,
+        bytesIn: s.bytesIn,
+        bytesOut: s.bytesOut,
+        duration: s.duration,
+        now: clock.now(),
+      });
+      if (!row || row.data_quota === null) {
+        await users.load(caller); // an account deleted while its token still lives: 401, as elsewhere
+        throw new NotFoundError('VPN session');
+      }
+      return usageFrom({ bytes_in: row.bytes_in + (row.others_in ?? 0), bytes_out: row.bytes_out + (row.others_out ?? 0) }, row.data_quota);
     },
   };
 }

@@ -172,6 +172,16 @@ for (const dialect of DIALECTS) {
       expect(res.body.error).toBe('NOT_FOUND');
     });
 
+    it('reportTrafficStats_accountGoneUnderAStillCachedSession_is401NotA404', async () => {
+      // The report is one statement; the account is looked up only when it found no session.
+      const id = await open(a);
+      expect((await stats(a, id, 1000, 500)).status).toBe(200); // the session is now cached
+      await h.db.run('DELETE FROM users WHERE phone_number = ?', [PHONE_A]);
+      const res = await stats(a, id, 2000, 1000);
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ success: false, error: 'INVALID_TOKEN', message: 'The account no longer exists' });
+    });
+
     it('quota_usedUp_flagsUsageAndRefusesConfigAndNewSessions', async () => {
       const userId = (await h.db.one<{ id: string }>('SELECT id FROM users WHERE phone_number = ?', [PHONE_A]))!.id;
       await h.db.run('UPDATE users SET data_quota = ? WHERE id = ?', [10_000, userId]);

@@ -1,5 +1,5 @@
 // Queries for locations, custom configs and VPN sessions.
-import type { Queryable } from '../db/index.ts';
+import type { Queryable, ScalarSubquery } from '../db/index.ts';
 
 export interface LocationRow {
   id: string;
@@ -130,12 +130,17 @@ const sum = (column: string) => `SUM(CAST(${column} AS DOUBLE PRECISION))`;
 /**
  * Stats are cumulative per session: keeping the largest value seen makes a retried or
  * out-of-order report a no-op, so nothing is ever counted twice. Answers with the session's new
- * totals and the sums of the user's other sessions (summed as trafficOf sums), so the report's
- * usage needs no second read of the traffic; the row itself is excluded, so neither dialect's view
- * of a row inside its own UPDATE matters. Undefined when no such session exists.
+ * totals, the sums of the user's other sessions (summed as trafficOf sums) and `quota` (user/'s
+ * subquery of the account's data quota), so the report's usage needs no other
+ * statement; the row itself is excluded from the sums, so neither dialect's view of a row inside
+ * its own UPDATE matters. Undefined when no such session exists.
  */
-export function recordStats(db: Queryable, s: { id: string; userId: string; bytesIn: number; bytesOut: number; duration: number; now: number }) {
-  return db.one<{ bytes_in: number; bytes_out: number; others_in: number | null; others_out: number | null }>(
+export function recordStats(
+  db: Queryable,
+  quota: ScalarSubquery,
+  s: { id: string; userId: string; bytesIn: number; bytesOut: number; duration: number; now: number },
+) {
+  return db.one<{ bytes_in: number; bytes_out: number; others_in: number | null; others_out: number | null; data_quota: number | null }>(
     `UPDATE vpn_sessions SET
        bytes_in = CASE WHEN ? > bytes_in THEN ? ELSE bytes_in END,
        bytes_out = CASE WHEN ? > bytes_out THEN ? ELSE bytes_out END,
@@ -144,10 +149,15 @@ export function recordStats(db: Queryable, s: { id: string; userId: string; byte
      WHERE id = ? AND user_id = ?
      RETURNING bytes_in, bytes_out,
        (SELECT ${sum('o.bytes_in')} FROM vpn_sessions o WHERE o.user_id = ? AND o.id <> ?) AS others_in,
-       (SELECT ${sum('o.bytes_out')} FROM vpn_sessions o WHERE o.user_id = ? AND o.id <> ?) AS others_out`,
-    [s.bytesIn, s.bytesIn, s.bytesOut, s.bytesOut, s.duration, s.duration, s.now, s.id, s.userId, s.userId, s.id, s.userId, s.id],
+       (SELECT ${sum('o.bytes_out')} FROM vpn_sessions o WHERE o.user_id = ? AND o.id <> ?) AS others_out,
+       (${quota}) AS data_quota`,
+    [s.bytesIn, s.bytesIn, s.bytesOut, s.bytesOut, s.duration, s.duration, s.now, s.id, s.userId, s.userId, s.id, s.userId, s.id, s.userId],
   );
 }
+
+/** The bytes a user's sessions used (in + out, summed as trafficOf sums them; NULL before any
+ *  session), for the profile's statement in user/. */
+export const USED_DATA_OF_ACCOUNT: ScalarSubquery = `SELECT ${sum('bytes_in')} + ${sum('bytes_out')} FROM vpn_sessions WHERE user_id = ?`;
 
 export function trafficOf(db: Queryable, userId: string) {
   return db.one<{ bytes_in: number | null; bytes_out: number | null }>(
