@@ -145,14 +145,12 @@ export type WithDevices = { user: UserRow; devices: DeviceRow[]; figure: unknown
 
 /**
  * The statement of findUserWithDevices: one row per device (LIMIT as listDevices), or one with
- * NULL device columns when there is none, each with the figure (computed once, in the FROM
- * clause). Device columns come back prefixed `d_`, the figure as `figure`.
+ * NULL device columns when there is none, each with the figure (a subquery of a parameter only:
+ * both databases compute it once per statement). Device columns come back prefixed `d_`.
  */
 export function withDevicesSql(figure: ScalarSubquery): string {
-  return `SELECT ${USER_COLUMNS.map((c) => `u.${c}`).join(', ')}, ${DEVICE_COLUMNS.map((c) => `d.${c} AS d_${c}`).join(', ')}, f.figure
-  FROM users u
-  CROSS JOIN (SELECT (${figure}) AS figure) f
-  LEFT JOIN devices d ON d.user_id = u.id
+  return `SELECT ${USER_COLUMNS.map((c) => `u.${c}`).join(', ')}, ${DEVICE_COLUMNS.map((c) => `d.${c} AS d_${c}`).join(', ')}, (${figure}) AS figure
+  FROM users u LEFT JOIN devices d ON d.user_id = u.id
   WHERE u.id = ?
   ORDER BY d.last_seen_at DESC, d.id
   LIMIT 100`;
