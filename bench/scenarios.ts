@@ -82,6 +82,24 @@ export function statsPosts(users: BenchUser[]): Requests {
   ];
 }
 
+/** POST /v1/auth/refresh, each presenting a token never used before: the successor another rotation returned. */
+export function refreshPosts(pool: string[]): Requests {
+  return [
+    {
+      method: 'POST',
+      path: '/v1/auth/refresh',
+      setupRequest: (req) => {
+        const token = pool.shift();
+        if (!token) throw new Error('refresh token pool ran dry');
+        return { ...req, headers: { ...req.headers, 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: token }) };
+      },
+      onResponse: (status, body) => {
+        if (status === 200) pool.push((JSON.parse(body) as { refreshToken: string }).refreshToken);
+      },
+    },
+  ];
+}
+
 export async function apiSuite(
   ctx: BenchContext,
   label: string,
@@ -110,27 +128,13 @@ export async function apiSuite(
   rows.push(await measure('POST /v1/vpn/stats', { url, pid: server.pid, connections, duration: seconds, requests: statsPosts(users) }));
 
   ctx.log(`${label}: POST /v1/auth/refresh`);
-  // Every request presents a token never used before: the successor another rotation returned.
   rows.push(
     await measure('POST /v1/auth/refresh', {
       url,
       pid: server.pid,
       connections,
       duration: seconds,
-      requests: [
-        {
-          method: 'POST',
-          path: '/v1/auth/refresh',
-          setupRequest: (req) => {
-            const token = pool.shift();
-            if (!token) throw new Error('refresh token pool ran dry');
-            return { ...req, headers: { ...req.headers, 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: token }) };
-          },
-          onResponse: (status, body) => {
-            if (status === 200) pool.push((JSON.parse(body) as { refreshToken: string }).refreshToken);
-          },
-        },
-      ],
+      requests: refreshPosts(pool),
     }),
   );
   return { rows, server, users };

@@ -34,7 +34,7 @@ interface Timed extends RequestScope {
 export function requestContext(logger: Logger | undefined, metrics?: Metrics): RequestHandler {
   function finished(this: Response) {
     const scope = this.locals.scope as Timed;
-    const req = scope.req as Request;
+    const req = this.req as Request;
     const ms = performance.now() - scope.started;
     metrics?.request(req.operationId, req.method, this.statusCode, ms / 1000);
     logger?.request({
@@ -53,7 +53,7 @@ export function requestContext(logger: Logger | undefined, metrics?: Metrics): R
     res.setHeader('X-Request-Id', requestId);
     res.setHeader('Cache-Control', 'no-store');
     if (!logger && !metrics) return next();
-    const scope: Timed = { requestId, req, traceId: logger && trace.getActiveSpan()?.spanContext().traceId, started: performance.now() };
+    const scope: Timed = { requestId, operationId: undefined, traceId: logger && trace.getActiveSpan()?.spanContext().traceId, started: performance.now() };
     res.locals.scope = scope;
     res.on('finish', finished);
     if (!logger) return next();
@@ -70,6 +70,8 @@ export function routeGuard(spec: Spec): RequestHandler {
       return sendError(res, { error: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed here; use ${found.allow}` });
     }
     req.operationId = found.operation.operationId;
+    const scope = res.locals.scope as RequestScope | undefined;
+    if (scope) scope.operationId = req.operationId; // the request's log lines name it from here on
     res.locals.secured = found.operation.secured;
     next();
   };

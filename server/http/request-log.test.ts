@@ -1,5 +1,8 @@
 // One request's story read from the log by its request id: the lines its services wrote while
 // it ran carry its requestId and operationId (AsyncLocalStorage), and no other request's do.
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../lib/logger.ts';
 import { consoleSender, type SmsSender } from '../sms/sms.ts';
@@ -62,6 +65,30 @@ describe('request-scoped logs', () => {
     expect(lines.map((l) => l.msg)).toEqual(['sms.failed']);
     expect(lines[0]).not.toHaveProperty('requestId');
     expect(lines[0]).not.toHaveProperty('operationId');
+  });
+
+  it('log_afterTheResponse_theScopeKeepsNoRequestAlive', async () => {
+    // Async work a request starts (its keep-alive connection's timer, say) keeps the request's log
+    // scope alive after the response: a scope holding the request kept each request's objects
+    // alive until the connection's next request, past young-generation collections.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const { h } = await start((logger) => consoleSender(logger));
+    const requests: WeakRef<object>[] = [];
+    const started = ({ request }: { request: object }) => requests.push(new WeakRef(request));
+    subscribe('http.server.request.start', started as (message: unknown) => void);
+    try {
+      // on one keep-alive connection, which stays open while the objects are counted
+      for (let i = 0; i < 3; i++) expect((await h.request('POST', '/v1/auth/otp/send', { body: { phoneNumber: `+1415555267${i}` } })).status).toBe(200);
+    } finally {
+      unsubscribe('http.server.request.start', started as (message: unknown) => void);
+    }
+    expect(requests).toHaveLength(3);
+    for (let i = 0; i < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      gc();
+    }
+    expect(requests.filter((r) => r.deref() !== undefined)).toHaveLength(0);
   });
 
   it('log_linesOutsideAnyRequest_haveNoRequestId', async () => {

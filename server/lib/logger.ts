@@ -122,10 +122,16 @@ function batchedWriter(): Write {
   };
 }
 
-/** What a request's lines carry; `req.operationId` is read late, once routeGuard has set it. */
+/**
+ * What a request's lines carry. Small on purpose, and never the request itself: whatever is
+ * asynchronous and started while the request runs (a keep-alive socket's timer, say) keeps the
+ * scope alive after the response, so a scope holding the request kept every request's objects
+ * past a young-generation collection (bench/NOTES.md).
+ */
 export interface RequestScope {
   requestId: string;
-  req: { operationId?: string | undefined };
+  /** Set by routeGuard once the route is matched. */
+  operationId?: string | undefined;
   /** The request's OpenTelemetry trace, when tracing is on: logs and traces join on it. */
   traceId?: string | undefined;
 }
@@ -175,7 +181,7 @@ export function createLogger(level: Level | 'silent' = 'info', write: Write = ba
       formatters: { level: (label) => ({ level: label }), log: (fields) => redact(fields) as Record<string, unknown> },
       mixin() {
         const scope = scopes.getStore();
-        return scope ? { requestId: scope.requestId, operationId: scope.req.operationId, traceId: scope.traceId } : NO_SCOPE;
+        return scope ? { requestId: scope.requestId, operationId: scope.operationId, traceId: scope.traceId } : NO_SCOPE;
       },
       // the fields logged win over the scope's (the request line names its own requestId)
       mixinMergeStrategy: (fields, scope) => (scope === NO_SCOPE ? fields : Object.assign(scope, fields)),
