@@ -77,7 +77,6 @@ export function createUserService(deps: Deps, usedData: ScalarSubquery) {
     profile: async (caller: Caller): Promise<Schemas['User']> => (await view(caller.userId, caller.deviceId)).user,
     updateProfile,
     devices: async (caller: Caller) => (await store.listDevices(db, caller.userId)).map((d) => deviceView(d, caller.deviceId)),
-    find: (db: Queryable, id: string) => store.findUserById(db, id),
     findByPhone: (db: Queryable, phone: string) => store.findUserByPhone(db, phone),
     create: (tx: Tx, user: { id: string; phone: string; passwordHash: string | null }) =>
       store.insertUser(tx, { ...user, dataQuota: deps.config.defaultDataQuota, now: clock.now() }),
