@@ -10,9 +10,8 @@ import { join, resolve } from 'node:path';
 import { client } from '../test/support/http.ts';
 import { createDatabase, type TempDatabase } from '../test/support/postgres.ts';
 import { startServer } from '../test/support/server-process.ts';
-import { makeUsers, refreshTokens } from './fixtures.ts';
 import { measure } from './measure.ts';
-import { API_ENV, authedGet, refreshPosts, statsPosts } from './scenarios.ts';
+import { API_ENV, requestsFor } from './scenarios.ts';
 
 const before = process.argv[2];
 if (!before) {
@@ -35,19 +34,7 @@ async function side(label: string, script: string) {
     script,
   });
   const c = client(server.url);
-  const users = await makeUsers(c, 50);
-  const requests =
-    path === '/v1/vpn/stats'
-      ? statsPosts(users)
-      : path === '/v1/auth/refresh'
-        ? refreshPosts(
-            await refreshTokens(
-              c,
-              users.map((u) => u.phone),
-              200,
-            ),
-          )
-        : authedGet(users, path);
+  const requests = await requestsFor(c, path);
   c.close();
   return { label, server, requests, cpu: [] as number[] };
 }

@@ -1,8 +1,8 @@
 // `node bench/profile.ts [path] [seconds] [postgres]`: one API request under load with the
 // server's CPU profiled (node --cpu-prof), then the top functions by self time and the share of
-// each package. A GET path is sent as an authenticated GET; `/v1/vpn/stats` and
-// `/v1/auth/refresh` as the bench sends them. With `postgres` the server runs on a temporary PostgreSQL database instead of SQLite.
-// For finding where a request's cost goes; `make bench` is where it is measured.
+// each package. The path is sent as the bench sends it (scenarios.ts requestsFor); with
+// `postgres` the server runs on a temporary PostgreSQL database instead of SQLite. For finding
+// where a request's cost goes; `make bench` is where it is measured.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +11,8 @@ import { ROOT } from '../scripts/lib/root.ts';
 import { client } from '../test/support/http.ts';
 import { createDatabase } from '../test/support/postgres.ts';
 import { startServer } from '../test/support/server-process.ts';
-import { makeUsers, refreshTokens } from './fixtures.ts';
 import { measure } from './measure.ts';
-import { API_ENV, authedGet, refreshPosts, statsPosts } from './scenarios.ts';
+import { API_ENV, requestsFor } from './scenarios.ts';
 
 interface ProfileNode {
   id: number;
@@ -37,19 +36,7 @@ try {
     nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${work}`],
   });
   const c = client(server.url);
-  const users = await makeUsers(c, 50);
-  const requests =
-    path === '/v1/vpn/stats'
-      ? statsPosts(users)
-      : path === '/v1/auth/refresh'
-        ? refreshPosts(
-            await refreshTokens(
-              c,
-              users.map((u) => u.phone),
-              200,
-            ),
-          )
-        : authedGet(users, path);
+  const requests = await requestsFor(c, path);
   c.close();
   const m = await measure(path, {
     url: server.url,

@@ -1,7 +1,7 @@
 // The phases of `make bench`, each on servers of its own (see run.ts for the order and the
 // report). Every phase is bounded: autocannon runs for `seconds`, probes for as long.
 import { join } from 'node:path';
-import { client } from '../test/support/http.ts';
+import { client, type Client } from '../test/support/http.ts';
 import { startServer, type ServerProcess } from '../test/support/server-process.ts';
 import { makeUsers, passwordAccounts, refreshTokens, type BenchUser } from './fixtures.ts';
 import type { Options } from 'autocannon';
@@ -98,6 +98,18 @@ export function refreshPosts(pool: string[]): Requests {
       },
     },
   ];
+}
+
+/**
+ * One path's requests as the bench sends them, for `count` new users of the server behind `c`:
+ * the stats and refresh POSTs above, or an authenticated GET (bench/profile.ts, bench/ab.ts).
+ */
+export async function requestsFor(c: Client, path: string, count = 50): Promise<Requests> {
+  const users = await makeUsers(c, count);
+  if (path === '/v1/vpn/stats') return statsPosts(users);
+  if (path !== '/v1/auth/refresh') return authedGet(users, path);
+  const phones = users.map((u) => u.phone);
+  return refreshPosts(await refreshTokens(c, phones, count * 4));
 }
 
 export async function apiSuite(

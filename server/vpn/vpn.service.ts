@@ -197,7 +197,7 @@ export function createVpnService(deps: Deps, users: Pick<UserService, 'load'>) {
         duration: s.duration,
         now: clock.now(),
       });
-      if (!row || row.data_quota === null) {
+      if (!row) {
         await users.load(caller); // an account deleted while its token still lives: 401, as elsewhere
         throw new NotFoundError('VPN session');
       }

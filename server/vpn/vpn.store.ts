@@ -140,7 +140,8 @@ export function recordStats(
   quota: ScalarSubquery,
   s: { id: string; userId: string; bytesIn: number; bytesOut: number; duration: number; now: number },
 ) {
-  return db.one<{ bytes_in: number; bytes_out: number; others_in: number | null; others_out: number | null; data_quota: number | null }>(
+  // data_quota is never NULL on a returned row: the session's account exists (ON DELETE CASCADE)
+  return db.one<{ bytes_in: number; bytes_out: number; others_in: number | null; others_out: number | null; data_quota: number }>(
     `UPDATE vpn_sessions SET
        bytes_in = CASE WHEN ? > bytes_in THEN ? ELSE bytes_in END,
        bytes_out = CASE WHEN ? > bytes_out THEN ? ELSE bytes_out END,
